@@ -31,6 +31,7 @@ int gops_grid_build(gops_grid_t *grid, const float *x, const float *y, uint32_t 
 void gops_grid_cell_of(const gops_grid_t *grid, float x, float y, int32_t *cx, int32_t *cy);
 /// Calls visit(index, user) for every point within `radius` of (x, y) (distance <= radius),
 /// cells in row-major order, points in ascending index within each cell. Returns the count.
+/// visit may be NULL to count only; a negative or NaN radius finds nothing.
 uint32_t gops_grid_query(const gops_grid_t *grid, const float *x, const float *y, float qx,
                          float qy, float radius, void (*visit)(uint32_t index, void *user),
                          void *user);

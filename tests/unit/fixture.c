@@ -16,12 +16,28 @@ int gops_test_run(Suite *suite)
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+static char *made_dirs[256];
+static int made_count;
+
+static void remove_made_dirs(void)
+{
+    for (int i = 0; i < made_count; i++) {
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", made_dirs[i]);
+        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", made_dirs[i]);
+        free(made_dirs[i]);
+    }
+    made_count = 0;
+}
+
 char *gops_test_tmpdir(void)
 {
     const char *base = getenv("TMPDIR");
     char buf[512];
     snprintf(buf, sizeof buf, "%s/gops-test-XXXXXX", base && *base ? base : "/tmp");
     if (!mkdtemp(buf)) return NULL;
+    if (made_count == 0) atexit(remove_made_dirs);
+    if (made_count < 256) made_dirs[made_count++] = strdup(buf);
     return strdup(buf);
 }
 

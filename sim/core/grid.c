@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+// Uniform grid of square cells over a rectangle, rebuilt from point arrays by counting
+// sort. Ordering: items are sorted by cell and, within a cell, by ascending point index;
+// queries visit cells row by row (y outer, x inner), so results never depend on memory
+// layout or thread count. The points themselves stay with the caller.
+#include "core/grid.h"
+
+#include "core/assert.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GRID_MAX_CELLS (1u << 26) // 64 Mi cells = 256 MiB of offsets: far beyond a district
+
+int gops_grid_init(gops_grid_t *grid, float min_x, float min_y, float width, float height,
+                   float cell)
+{
+    *grid = (gops_grid_t){0};
+    if (!isfinite(min_x) || !isfinite(min_y) || !(width > 0) || !(height > 0) ||
+        !isfinite(width) || !isfinite(height) || !(cell > 0) || !isfinite(cell))
+        return -1;
+    double nx = ceil((double)width / cell), ny = ceil((double)height / cell);
+    if (nx * ny > GRID_MAX_CELLS) return -1;
+    grid->min_x = min_x;
+    grid->min_y = min_y;
+    grid->cell = cell;
+    grid->nx = nx < 1 ? 1 : (int32_t)nx;
+    grid->ny = ny < 1 ? 1 : (int32_t)ny;
+    size_t cells = (size_t)grid->nx * (size_t)grid->ny;
+    grid->cell_start = calloc(cells + 1, sizeof *grid->cell_start);
+    return grid->cell_start ? 0 : -1;
+}
+
+void gops_grid_free(gops_grid_t *grid)
+{
+    free(grid->cell_start);
+    free(grid->items);
+    free(grid->point_cell);
+    *grid = (gops_grid_t){0};
+}
+
+// Clamped cell coordinate along one axis. Monotonic in v, which the query relies on:
+// a point within the query's range always falls in a cell of the query's cell range.
+static int32_t axis_cell(float v, float min, float cell, int32_t count)
+{
+    float f = floorf((v - min) / cell);
+    if (!(f >= 0)) return 0; // also NaN
+    if (f >= (float)count) return count - 1;
+    return (int32_t)f;
+}
+
+void gops_grid_cell_of(const gops_grid_t *grid, float x, float y, int32_t *cx, int32_t *cy)
+{
+    *cx = axis_cell(x, grid->min_x, grid->cell, grid->nx);
+    *cy = axis_cell(y, grid->min_y, grid->cell, grid->ny);
+}
+
+int gops_grid_build(gops_grid_t *grid, const float *x, const float *y, uint32_t n)
+{
+    GOPS_ASSERT(grid->cell_start); // built only after a successful gops_grid_init
+    if (n > grid->capacity) {
+        uint32_t *items = malloc((size_t)n * sizeof *items);
+        uint32_t *point_cell = malloc((size_t)n * sizeof *point_cell);
+        if (!items || !point_cell) {
+            free(items);
+            free(point_cell);
+            return -1;
+        }
+        free(grid->items);
+        free(grid->point_cell);
+        grid->items = items;
+        grid->point_cell = point_cell;
+        grid->capacity = n;
+    }
+    uint32_t cells = (uint32_t)grid->nx * (uint32_t)grid->ny;
+    uint32_t *start = grid->cell_start;
+    memset(start, 0, ((size_t)cells + 1) * sizeof *start);
+    for (uint32_t i = 0; i < n; i++) {
+        int32_t cx, cy;
+        gops_grid_cell_of(grid, x[i], y[i], &cx, &cy);
+        uint32_t c = (uint32_t)cy * (uint32_t)grid->nx + (uint32_t)cx;
+        grid->point_cell[i] = c;
+        start[c + 1]++;
+    }
+    for (uint32_t c = 0; c < cells; c++) start[c + 1] += start[c];
+    // Scatter in ascending index order, using start[c] as the write cursor of cell c; this
+    // leaves start[c] at the end of cell c, so shift the offsets back by one cell after.
+    for (uint32_t i = 0; i < n; i++) grid->items[start[grid->point_cell[i]]++] = i;
+    for (uint32_t c = cells; c > 0; c--) start[c] = start[c - 1];
+    start[0] = 0;
+    grid->count = n;
+    return 0;
+}
+
+uint32_t gops_grid_query(const gops_grid_t *grid, const float *x, const float *y, float qx,
+                         float qy, float radius, void (*visit)(uint32_t index, void *user),
+                         void *user)
+{
+    if (!(radius >= 0) || grid->count == 0) return 0;
+    // Widen the cell range slightly: the float distance test can accept a point a few ulps
+    // beyond qx +- radius, and such a point must still be looked at.
+    float pad_x = (fabsf(qx) + radius) * 1e-5f, pad_y = (fabsf(qy) + radius) * 1e-5f;
+    int32_t cx0, cy0, cx1, cy1;
+    gops_grid_cell_of(grid, qx - radius - pad_x, qy - radius - pad_y, &cx0, &cy0);
+    gops_grid_cell_of(grid, qx + radius + pad_x, qy + radius + pad_y, &cx1, &cy1);
+    float r2 = radius * radius;
+    uint32_t found = 0;
+    for (int32_t cy = cy0; cy <= cy1; cy++) {
+        for (int32_t cx = cx0; cx <= cx1; cx++) {
+            uint32_t c = (uint32_t)cy * (uint32_t)grid->nx + (uint32_t)cx;
+            for (uint32_t k = grid->cell_start[c]; k < grid->cell_start[c + 1]; k++) {
+                uint32_t i = grid->items[k];
+                float dx = x[i] - qx, dy = y[i] - qy;
+                if (dx * dx + dy * dy <= r2) {
+                    found++;
+                    if (visit) visit(i, user);
+                }
+            }
+        }
+    }
+    return found;
+}

@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: MIT
+// "Did you mean": the candidate nearest to a misspelt name by edit distance, for messages
+// about unknown keys, metrics, flags and modes.
+#ifndef GOPS_CORE_NEAREST_H
+#define GOPS_CORE_NEAREST_H
+
+#include <stddef.h>
+
+/// Levenshtein distance between two strings (bytes), capped at 255.
+int gops_edit_distance(const char *a, const char *b);
+/// The candidate nearest to name, or NULL when none is within half its length (+2).
+const char *gops_nearest_name(const char *name, const char *const *candidates, size_t count);
+
+#endif
