@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-/// Levenshtein distance between two strings (bytes), capped at 255.
+/// Edit distance between two strings (bytes; the first 64 of each), transpositions counting 1.
 int gops_edit_distance(const char *a, const char *b);
 /// The candidate nearest to name, or NULL when none is within half its length (+2).
 const char *gops_nearest_name(const char *name, const char *const *candidates, size_t count);

@@ -44,6 +44,10 @@ gops_status_t gops_sandbox_call(gops_sandbox_t *sb, int nargs, int nresults,
 /// Declares a global the scenario may define or read (strict globals refuse others).
 /// Called by bindings for their API functions after gops_sandbox_create.
 void gops_sandbox_allow_global(gops_sandbox_t *sb, const char *name);
+/// Changes the limits for later calls (the memory cap never drops below what is in use).
+void gops_sandbox_set_limits(gops_sandbox_t *sb, const gops_sandbox_limits_t *limits);
+/// Points math.random at another stream (owned by the caller, outliving the sandbox).
+void gops_sandbox_set_rng(gops_sandbox_t *sb, gops_rng_t *rng);
 /// Bytes in use by the Lua state.
 size_t gops_sandbox_memory_used(const gops_sandbox_t *sb);
 

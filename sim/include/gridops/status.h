@@ -22,7 +22,6 @@
     X(LUA_FORBIDDEN, 2, "scenario used a forbidden feature")                        \
     X(SCENARIO, 2, "bad scenario definition")                                       \
     X(MAP, 2, "bad map")                                                            \
-    X(UNKNOWN_METRIC, 2, "unknown metric")                                          \
     X(INTERRUPTED, 130, "interrupted")                                              \
     X(NOMEM, 3, "out of memory")                                                    \
     X(INTERNAL, 3, "internal error")

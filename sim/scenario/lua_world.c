@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+// Scenario functions that query or act on the world: mode switches, the clock, KPIs.
+// Actions are queued by the world and applied at the start of the next tick; arguments are
+// all checked before anything is queued. Functions that need the world refuse to run while
+// the scenario file is still loading.
+#include "scenario/scenario_internal.h"
+
+#include "core/nearest.h"
+#include "core/simtime.h"
+#include "metrics/kpi.h"
+#include "world/world_internal.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <string.h>
+
+static gops_world_t *need_world(lua_State *L, const char *fn)
+{
+    gops_scenario_t *sc = gops_scenario_self(L);
+    if (!sc->world)
+        luaL_error(L, "%s() needs the running world: call it from a hook (at, every, on), not while the "
+                      "scenario file loads", fn);
+    return sc->world;
+}
+
+static gops_mode_t check_mode(lua_State *L, int arg)
+{
+    const char *name = luaL_checkstring(L, arg);
+    int m = gops_mode_from_name(name);
+    if (m < 0) {
+        static const char *const modes[] = {"normal", "holiday", "major_event", "emergency"};
+        const char *near = gops_nearest_name(name, modes, 4);
+        luaL_error(L, "unknown mode \"%s\"%s%s%s: expected normal, holiday, major_event or emergency", name,
+                   near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
+    }
+    return (gops_mode_t)m;
+}
+
+/// set_mode(name): switch the operating mode from the next tick.
+static int lua_set_mode(lua_State *L)
+{
+    gops_mode_t m = check_mode(L, 1);
+    gops_world_set_mode(need_world(L, "set_mode"), m);
+    return 0;
+}
+
+/// mode() -> the current mode's name.
+static int lua_mode(lua_State *L)
+{
+    lua_pushstring(L, gops_mode_name(gops_world_mode(need_world(L, "mode"))));
+    return 1;
+}
+
+/// now() -> "YYYY-MM-DD HH:MM:SS" local time.
+static int lua_now(lua_State *L)
+{
+    char buf[32];
+    gops_time_format(gops_world_time(need_world(L, "now")), buf, sizeof buf);
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+/// clock() -> seconds since local midnight (0..86399), for time-of-day logic.
+static int lua_clock(lua_State *L)
+{
+    gops_local_time_t t = gops_world_time(need_world(L, "clock"));
+    lua_pushinteger(L, ((t % 86400) + 86400) % 86400);
+    return 1;
+}
+
+/// elapsed() -> seconds simulated since the start.
+static int lua_elapsed(lua_State *L)
+{
+    lua_pushnumber(L, gops_world_elapsed(need_world(L, "elapsed")));
+    return 1;
+}
+
+/// kpi(name) -> number, or nil when the KPI's subsystem is absent; unknown names are errors.
+static int lua_kpi(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    gops_world_t *world = need_world(L, "kpi");
+    gops_kpi_value_t v;
+    if (!gops_kpis_get(gops_world_kpis(world), name, &v)) {
+        const char *near = gops_kpis_nearest(gops_world_kpis(world), name);
+        return luaL_error(L, "kpi: unknown metric \"%s\"%s%s%s", name, near ? " (did you mean \"" : "",
+                          near ? near : "", near ? "\"?)" : "");
+    }
+    if (v.present)
+        lua_pushnumber(L, v.value);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+/// set_kpi(name, value): defines or updates a scenario KPI (written to summary.json, usable
+/// in expect()).
+static int lua_set_kpi(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    lua_Number value = luaL_checknumber(L, 2);
+    if (!isfinite(value)) return luaL_error(L, "set_kpi: value must be a finite number");
+    gops_world_t *world = need_world(L, "set_kpi");
+    gops_error_t err;
+    if (gops_kpis_set_custom(gops_world_kpis(world), name, value, &err) != GOPS_OK)
+        return luaL_error(L, "set_kpi: %s", err.message);
+    return 0;
+}
+
+void gops_lua_world_register_api(gops_scenario_t *sc)
+{
+    gops_scenario_register(sc, "set_mode", lua_set_mode);
+    gops_scenario_register(sc, "mode", lua_mode);
+    gops_scenario_register(sc, "now", lua_now);
+    gops_scenario_register(sc, "clock", lua_clock);
+    gops_scenario_register(sc, "elapsed", lua_elapsed);
+    gops_scenario_register(sc, "kpi", lua_kpi);
+    gops_scenario_register(sc, "set_kpi", lua_set_kpi);
+}

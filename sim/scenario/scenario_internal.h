@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+// Private layout of a loaded scenario, shared by the scenario module's files: the sandbox,
+// the definition, registered hooks and expectations, and the attached world.
+#ifndef GOPS_SCENARIO_INTERNAL_H
+#define GOPS_SCENARIO_INTERNAL_H
+
+#include "core/rng.h"
+#include "scenario/sandbox.h"
+#include "scenario/scenario.h"
+
+#include <lua.h>
+
+typedef enum hook_kind { HOOK_AT, HOOK_EVERY, HOOK_ON } hook_kind_t;
+/// How an at() time was written: a clock time (first occurrence at or after the
+/// reference), a full date and time, or "+duration" after the reference.
+typedef enum at_form { AT_CLOCK, AT_DATETIME, AT_RELATIVE } at_form_t;
+
+typedef struct gops_hook {
+    hook_kind_t kind;
+    int fn_ref;            ///< Lua registry reference of the function
+    char spec[64];         ///< the time, period or event as written
+    char where[160];       ///< "file:line" of the registration
+    at_form_t form;        ///< at(): how the time was written
+    int64_t value;         ///< at(): seconds of day, local time, or offset s
+    double period_s;       ///< every()
+    double registered_s;   ///< elapsed seconds when registered (0 at load)
+    bool resolved;         ///< due_tick is known (needs the world's clock)
+    uint64_t due_tick;
+    uint64_t period_ticks;
+    bool done;             ///< at() fired
+    int event;             ///< on(): gops_event_type_t
+} gops_hook_t;
+
+struct gops_scenario {
+    gops_sandbox_t *sb;
+    gops_scenario_def_t def;
+    bool def_seen;
+    gops_world_t *world; ///< NULL while loading
+    gops_rng_t load_rng; ///< backs math.random while the file loads (seed 0)
+    gops_hook_t *hooks;
+    uint32_t hook_count, hook_capacity;
+    gops_expectation_t *expects;
+    uint32_t expect_count, expect_capacity;
+    char dir[1024];      ///< folder of the scenario file, for relative paths
+};
+
+/// Fetches the scenario a C API function was registered with (upvalue 1).
+gops_scenario_t *gops_scenario_self(lua_State *L);
+/// Registers fn as global `name` with the scenario as upvalue and allows the global.
+void gops_scenario_register(gops_scenario_t *sc, const char *name, lua_CFunction fn);
+
+/// scenario{} parsing and --set overrides (scenario_def.c).
+void gops_scenario_def_init(gops_scenario_def_t *def);
+int gops_lua_scenario(lua_State *L);
+gops_status_t gops_scenario_apply_set(gops_scenario_t *sc, const char *assignment, gops_error_t *err);
+gops_status_t gops_scenario_def_check(gops_scenario_t *sc, gops_error_t *err);
+
+/// Hooks (hooks.c): at/every/on registration and firing.
+void gops_hooks_register_api(gops_scenario_t *sc);
+gops_status_t gops_hooks_resolve(gops_scenario_t *sc, gops_error_t *err);
+void gops_hooks_release(gops_scenario_t *sc);
+
+/// Expectations (expect.c).
+void gops_expect_register_api(gops_scenario_t *sc);
+
+/// World queries and actions (lua_world.c).
+void gops_lua_world_register_api(gops_scenario_t *sc);
+
+#endif

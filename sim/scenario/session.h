@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+// One run of a scenario from file to outputs: load, apply command-line overrides, build the
+// world, step it while firing hooks and sampling the time series, evaluate expectations and
+// write the output folder. Used by `run`, `check` and, later, sweeps. Never prints: progress
+// goes through a callback.
+#ifndef GOPS_SCENARIO_SESSION_H
+#define GOPS_SCENARIO_SESSION_H
+
+#include "gridops/gridops.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef void gops_progress_fn(double sim_elapsed_s, double sim_total_s, double wall_s,
+                              gops_local_time_t now, void *user);
+
+typedef struct gops_run_options {
+    const char *scenario_path;
+    const char *out_dir;        ///< NULL: out/<scenario file name>-<seed>
+    bool write_outputs;         ///< false: run and evaluate only (no folder)
+    bool has_seed;
+    uint64_t seed;
+    int threads;                ///< 0: all cores
+    double duration_s;          ///< > 0 overrides the scenario's duration
+    const char *until;          ///< "HH:MM" or "YYYY-MM-DD HH:MM" end; overrides duration
+    const char *const *sets;    ///< "key=value" overrides
+    int set_count;
+    gops_progress_fn *progress; ///< called about every 0.2 s of wall time; may be NULL
+    void *progress_user;
+} gops_run_options_t;
+
+typedef struct gops_run_result {
+    char scenario[128];
+    char out_dir[1024];
+    uint64_t seed;
+    uint64_t state_hash;
+    uint32_t expectations, expectations_failed;
+    double sim_seconds, wall_seconds;
+    bool passed;
+    char failures[2048]; ///< one line per failed expectation: "file:line: metric op value (actual x)"
+} gops_run_result_t;
+
+/// Defaults: write outputs, threads 0 (all cores), no overrides.
+gops_run_options_t gops_run_options_default(void);
+/// Runs one scenario. Returns GOPS_OK when the run completed (check result->passed for the
+/// expectations) or the error that stopped it.
+gops_status_t gops_session_run(const gops_run_options_t *options, gops_run_result_t *result, gops_error_t *err);
+
+#endif

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// The world's private layout, shared by the engine's modules (never by users of the public
+// API): clock, per-module random streams, mode, queued commands, per-tick events, KPIs, and
+// the registered subsystems stepped at their sub-rates.
+#ifndef GOPS_WORLD_INTERNAL_H
+#define GOPS_WORLD_INTERNAL_H
+
+#include "core/clock.h"
+#include "core/hash.h"
+#include "core/rng.h"
+#include "gridops/gridops.h"
+#include "metrics/kpi.h"
+#include "metrics/timeseries.h"
+
+#define GOPS_SUBSYSTEM_MAX 16
+
+/// A model stepped by the world every `period_ticks` ticks, in registration order.
+/// `hash` feeds its state into the world state hash in a canonical order.
+typedef struct gops_subsystem {
+    const char *name;
+    uint64_t period_ticks;
+    void *state;
+    void (*step)(gops_world_t *world, void *state, double dt);
+    void (*hash)(const gops_world_t *world, const void *state, gops_hash_t *hash);
+    void (*destroy)(void *state);
+} gops_subsystem_t;
+
+typedef enum gops_command_type { GOPS_CMD_SET_MODE } gops_command_type_t;
+
+/// A change requested by a scenario, applied at the start of the next tick so that a hook
+/// never mutates the world halfway through a tick.
+typedef struct gops_command {
+    gops_command_type_t type;
+    int64_t a;
+} gops_command_t;
+
+struct gops_world {
+    gops_world_def_t def;
+    gops_clock_t clock;
+    gops_rng_t rng[GOPS_STREAM_COUNT];
+    gops_mode_t mode;
+    uint64_t mode_since_tick;
+
+    gops_command_t *commands;
+    uint32_t command_count, command_capacity;
+    gops_event_t *events;
+    uint32_t event_count, event_capacity;
+
+    gops_kpis_t kpis;
+    gops_gauges_t gauges; ///< instantaneous values models keep current
+
+    gops_subsystem_t subsystems[GOPS_SUBSYSTEM_MAX];
+    uint32_t subsystem_count;
+};
+
+/// Registers a subsystem; its period is rounded to whole ticks (at least 1).
+/// Returns GOPS_INTERNAL when the table is full (a programming limit, not user input).
+gops_status_t gops_world_add_subsystem(gops_world_t *world, const char *name, double period_s,
+                                       void *state,
+                                       void (*step)(gops_world_t *, void *, double),
+                                       void (*hash)(const gops_world_t *, const void *, gops_hash_t *),
+                                       void (*destroy)(void *));
+/// Appends an event to this tick's list.
+void gops_world_emit(gops_world_t *world, gops_event_type_t type, int64_t a, int64_t b);
+/// The random stream of a module.
+gops_rng_t *gops_world_rng(gops_world_t *world, gops_stream_t stream);
+/// KPIs, writable by models and scenario bindings.
+gops_kpis_t *gops_world_kpis(gops_world_t *world);
+/// Gauges, kept current by models, sampled each minute into the time series.
+gops_gauges_t *gops_world_gauges(gops_world_t *world);
+
+#endif
