@@ -79,12 +79,15 @@ static gops_status_t parse_uint(const char *text, uint64_t *out)
     return GOPS_OK;
 }
 
-static void resolve_path(const gops_scenario_t *sc, const char *text, char *out, size_t size)
+/// Resolves a path relative to the scenario's folder; false when it does not fit.
+static bool resolve_path(const gops_scenario_t *sc, const char *text, char *out, size_t size)
 {
+    int n;
     if (text[0] == '/' || sc->dir[0] == '\0')
-        snprintf(out, size, "%s", text);
+        n = snprintf(out, size, "%s", text);
     else
-        snprintf(out, size, "%s/%s", sc->dir, text);
+        n = snprintf(out, size, "%s/%s", sc->dir, text);
+    return n >= 0 && (size_t)n < size;
 }
 
 /// Parses `text` for one field into the definition. `where` prefixes messages ("file:line: "
@@ -167,7 +170,9 @@ static gops_status_t set_field(gops_scenario_t *sc, const field_t *f, const char
     }
     case F_PATH:
         if (!*text) return gops_error_set(err, GOPS_SCENARIO, "%smap: expected a file path, found an empty text", where);
-        resolve_path(sc, text, def->map_path, sizeof def->map_path);
+        if (!resolve_path(sc, text, def->map_path, sizeof def->map_path))
+            return gops_error_set(err, GOPS_SCENARIO, "%smap: path too long (at most %zu bytes)", where,
+                                  sizeof def->map_path - 1);
         return GOPS_OK;
     }
     return GOPS_INTERNAL;
