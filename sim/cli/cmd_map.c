@@ -7,7 +7,7 @@
 
 static const char map_usage[] =
     "usage: gridops map info MAP.geojson [--json]\n"
-    "       gridops map lint MAP.geojson\n"
+    "       gridops map lint MAP.geojson [--json] [--cell M]\n"
     "       gridops map render MAP.geojson -o OUT.png [--layer NAME]... [--width PX]\n"
     "\n"
     "  info    area, road lengths, walkable area and counts by kind and zone level\n"

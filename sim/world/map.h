@@ -136,6 +136,7 @@ typedef struct gops_road {
 typedef struct gops_building {
     gops_polygon_t shape;
     gops_building_category_t category;
+    int floors;           ///< storeys (≥ 1)
     double floor_area_m2;
     double capacity;      ///< persons
     double attractiveness; ///< relative weight for visitor choice (default: floor area)

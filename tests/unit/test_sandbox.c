@@ -127,7 +127,7 @@ static size_t collected_memory(void)
 
 START_TEST(os_execute_is_refused)
 {
-    char code[1024];
+    char code[2048];
     const char *marker = tmp_path("executed");
     snprintf(code, sizeof code, "os.execute(\"touch %s\")", marker);
     ASSERT_STATUS(run(code, 0), GOPS_LUA_FORBIDDEN);
@@ -171,7 +171,7 @@ END_TEST
 START_TEST(dofile_and_loadfile_are_refused)
 {
     const char *path = write_tmp("other.lua", "leaked = 1\n");
-    char code[1024];
+    char code[2048];
     snprintf(code, sizeof code, "dofile('%s')", path);
     ASSERT_STATUS(run(code, 0), GOPS_LUA_FORBIDDEN);
     ASSERT_HAS(err.message, "t.lua:1: 'dofile' is not available in scenarios");
