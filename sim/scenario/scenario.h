@@ -22,6 +22,7 @@ typedef struct gops_scenario_def {
     gops_mode_t mode;
     double tick_s;
     char map_path[1024];         ///< resolved against the scenario's folder; "" = none
+    double nav_cell_m;           ///< walkable raster cell, m
     size_t lua_memory_bytes;
     uint64_t lua_instructions;   ///< per hook call
 } gops_scenario_def_t;

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum field_type { F_TEXT, F_DATETIME, F_DURATION, F_FINISH, F_UINT, F_MODE, F_PATH } field_type_t;
+typedef enum field_type { F_TEXT, F_DATETIME, F_DURATION, F_FINISH, F_UINT, F_NUMBER, F_MODE, F_PATH } field_type_t;
 
 typedef struct field {
     const char *key;
@@ -33,6 +33,7 @@ static const field_t fields[] = {
     {"map", F_PATH, "a map file path, relative to the scenario file"},
     {"mode", F_MODE, "one of normal, holiday, major_event, emergency"},
     {"name", F_TEXT, "a text"},
+    {"nav_cell_m", F_NUMBER, "a walkable raster cell size in m (0.1..10)"},
     {"seed", F_UINT, "a non-negative integer"},
     {"start", F_DATETIME, "a start time \"YYYY-MM-DD HH:MM\""},
     {"tick", F_DURATION, "a tick length such as \"0.1s\" (0.01s..1s)"},
@@ -47,6 +48,7 @@ void gops_scenario_def_init(gops_scenario_def_t *def)
     def->tick_s = 0.1;
     def->lua_memory_bytes = (size_t)256 << 20;
     def->lua_instructions = 100000000;
+    def->nav_cell_m = 1.0;
     def->start = INT64_MIN; // required
 }
 
@@ -65,7 +67,7 @@ static gops_status_t unknown_key(const char *where, const char *key, gops_error_
     if (near)
         return gops_error_set(err, GOPS_SCENARIO, "%sunknown scenario key '%s' (did you mean '%s'?)", where, key, near);
     return gops_error_set(err, GOPS_SCENARIO, "%sunknown scenario key '%s' (valid keys: description, duration, "
-                          "finish, lua_instructions, lua_memory_mb, map, mode, name, seed, start, tick)", where, key);
+                          "finish, lua_instructions, lua_memory_mb, map, mode, name, nav_cell_m, seed, start, tick)", where, key);
 }
 
 static gops_status_t parse_uint(const char *text, uint64_t *out)
@@ -157,6 +159,14 @@ static gops_status_t set_field(gops_scenario_t *sc, const field_t *f, const char
             def->lua_instructions = u;
         }
         return GOPS_OK;
+    case F_NUMBER: {
+        char *end;
+        double v = strtod(text, &end);
+        if (!*text || *end || !(v >= 0.1 && v <= 10))
+            return gops_error_set(err, GOPS_BAD_VALUE, "%s%s: found \"%s\", expected %s", where, f->key, text, f->help);
+        def->nav_cell_m = v;
+        return GOPS_OK;
+    }
     case F_MODE: {
         int m = gops_mode_from_name(text);
         if (m < 0) {
@@ -214,13 +224,15 @@ int gops_lua_scenario(lua_State *L)
                 return luaL_error(L, "scenario{}: %s", err.message);
             }
             lua_getfield(L, 1, keys[i]);
-            bool want_number = f->type == F_UINT;
+            bool want_integer = f->type == F_UINT, want_number = f->type == F_NUMBER;
             int t = lua_type(L, -1);
-            if (want_number ? !lua_isinteger(L, -1) : t != LUA_TSTRING)
+            if (want_integer ? !lua_isinteger(L, -1) : want_number ? t != LUA_TNUMBER : t != LUA_TSTRING)
                 return luaL_error(L, "scenario{}: %s: found a %s%s, expected %s", keys[i],
-                                  t == LUA_TNUMBER ? "non-integer " : "", lua_typename(L, t), f->help);
+                                  want_integer && t == LUA_TNUMBER ? "non-integer " : "", lua_typename(L, t), f->help);
             char text[1024];
             if (want_number) {
+                snprintf(text, sizeof text, "%.17g", lua_tonumber(L, -1));
+            } else if (want_integer) {
                 lua_Integer v = lua_tointeger(L, -1);
                 if (v < 0)
                     return luaL_error(L, "scenario{}: %s: found %I, expected %s", keys[i], (LUAI_UACINT)v, f->help);

@@ -88,6 +88,8 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
     wd.tick_s = def->tick_s;
     wd.start = def->start;
     wd.mode = def->mode;
+    wd.map_path = def->map_path[0] ? def->map_path : NULL;
+    wd.nav_cell_m = def->nav_cell_m;
     wd.threads = o->threads > 0 ? o->threads : gops_parallel_max_threads();
     if (!(world = gops_world_create(&wd, err))) {
         st = err->status;

@@ -21,28 +21,49 @@ gops_world_def_t gops_world_def_default(void)
         .start = gops_time_from_civil(2025, 12, 31, 16, 0, 0),
         .threads = 1,
         .mode = GOPS_MODE_NORMAL,
+        .map_path = NULL,
+        .nav_cell_m = 1.0,
     };
 }
 
-gops_world_t *gops_world_create(const gops_world_def_t *def, gops_error_t *err)
+/// Checks a definition; the message names the bad field.
+static gops_status_t check_def(const gops_world_def_t *def, gops_error_t *err)
 {
-    if (!(def->tick_s >= 0.01 && def->tick_s <= 1.0)) {
-        gops_error_set(err, GOPS_BAD_VALUE, "tick length %g s is out of range: expected 0.01 to 1 s", def->tick_s);
-        return NULL;
-    }
-    if (def->threads < 1 || def->threads > 256) {
-        gops_error_set(err, GOPS_BAD_VALUE, "thread count %d is out of range: expected 1 to 256", def->threads);
-        return NULL;
-    }
-    if ((unsigned)def->mode >= GOPS_MODE_COUNT) {
-        gops_error_set(err, GOPS_BAD_VALUE, "unknown operating mode %d", (int)def->mode);
+    if (!(def->tick_s >= 0.01 && def->tick_s <= 1.0))
+        return gops_error_set(err, GOPS_BAD_VALUE, "tick length %g s is out of range: expected 0.01 to 1 s", def->tick_s);
+    if (def->threads < 1 || def->threads > 256)
+        return gops_error_set(err, GOPS_BAD_VALUE, "thread count %d is out of range: expected 1 to 256", def->threads);
+    if ((unsigned)def->mode >= GOPS_MODE_COUNT)
+        return gops_error_set(err, GOPS_BAD_VALUE, "unknown operating mode %d", (int)def->mode);
+    if (!(def->nav_cell_m >= 0.1 && def->nav_cell_m <= 10))
+        return gops_error_set(err, GOPS_BAD_VALUE, "navigation cell %g m is out of range: expected 0.1 to 10 m",
+                              def->nav_cell_m);
+    return GOPS_OK;
+}
+
+/// Creates a world; `map` (may be NULL) is owned from here on, freed on failure too.
+static gops_world_t *create(const gops_world_def_t *def, gops_map_t *map, gops_error_t *err)
+{
+    if (check_def(def, err) != GOPS_OK) {
+        gops_map_destroy(map);
         return NULL;
     }
     gops_world_t *world = calloc(1, sizeof *world);
     if (!world) {
+        gops_map_destroy(map);
         gops_error_set(err, GOPS_NOMEM, "out of memory creating the world");
         return NULL;
     }
+    gops_status_t st = GOPS_OK;
+    if (map)
+        st = gops_district_build(&world->district, map, def->nav_cell_m, err);
+    else if (def->map_path)
+        st = gops_district_load(&world->district, def->map_path, def->nav_cell_m, err);
+    if (st != GOPS_OK) {
+        free(world);
+        return NULL;
+    }
+    world->has_district = map || def->map_path;
     world->def = *def;
     world->clock = (gops_clock_t){.start = def->start, .dt = def->tick_s, .tick = 0};
     for (uint32_t s = 1; s < GOPS_STREAM_COUNT; s++) gops_rng_seed(&world->rng[s], def->seed, s);
@@ -51,11 +72,27 @@ gops_world_t *gops_world_create(const gops_world_def_t *def, gops_error_t *err)
     return world;
 }
 
+gops_world_t *gops_world_create(const gops_world_def_t *def, gops_error_t *err)
+{
+    return create(def, NULL, err);
+}
+
+gops_world_t *gops_world_create_with_map(const gops_world_def_t *def, gops_map_t *map, gops_error_t *err)
+{
+    return create(def, map, err);
+}
+
+const gops_district_t *gops_world_district(const gops_world_t *world)
+{
+    return world->has_district ? &world->district : NULL;
+}
+
 void gops_world_destroy(gops_world_t *world)
 {
     if (!world) return;
     for (uint32_t i = world->subsystem_count; i-- > 0;)
         if (world->subsystems[i].destroy) world->subsystems[i].destroy(world->subsystems[i].state);
+    if (world->has_district) gops_district_free(&world->district);
     free(world->commands);
     free(world->events);
     free(world);
@@ -143,6 +180,7 @@ uint64_t gops_world_state_hash(const gops_world_t *world)
     gops_hash_u64(&h, (uint64_t)world->mode);
     gops_hash_u64(&h, world->mode_since_tick);
     for (uint32_t s = 1; s < GOPS_STREAM_COUNT; s++) gops_hash_bytes(&h, world->rng[s].s, sizeof world->rng[s].s);
+    gops_hash_u64(&h, world->has_district ? world->district.geometry_hash : 0);
     gops_kpis_hash(&world->kpis, &h);
     for (uint32_t i = 0; i < world->subsystem_count; i++) {
         gops_hash_bytes(&h, world->subsystems[i].name, strlen(world->subsystems[i].name));

@@ -11,6 +11,7 @@
 #include "gridops/gridops.h"
 #include "metrics/kpi.h"
 #include "metrics/timeseries.h"
+#include "world/district.h"
 
 #define GOPS_SUBSYSTEM_MAX 16
 
@@ -46,12 +47,21 @@ struct gops_world {
     gops_event_t *events;
     uint32_t event_count, event_capacity;
 
+    bool has_district;
+    gops_district_t district; ///< the map and its derived structures, when the run has one
+
     gops_kpis_t kpis;
     gops_gauges_t gauges; ///< instantaneous values models keep current
 
     gops_subsystem_t subsystems[GOPS_SUBSYSTEM_MAX];
     uint32_t subsystem_count;
 };
+
+/// Creates a world on a map built in memory (lab geometry), taking ownership of `map`
+/// (freed on failure too); def->map_path is ignored.
+gops_world_t *gops_world_create_with_map(const gops_world_def_t *def, gops_map_t *map, gops_error_t *err);
+/// The district, or NULL when the world has none.
+const gops_district_t *gops_world_district(const gops_world_t *world);
 
 /// Registers a subsystem; its period is rounded to whole ticks (at least 1).
 /// Returns GOPS_INTERNAL when the table is full (a programming limit, not user input).

@@ -246,6 +246,25 @@ START_TEST(test_random_is_seeded)
 }
 END_TEST
 
+START_TEST(test_map_is_loaded)
+{
+    gops_run_result_t r;
+    gops_error_t err = {0};
+    char text[2048];
+    snprintf(text, sizeof text,
+             "scenario{ name = \"m\", start = \"2025-12-31 16:00\", duration = \"1m\", map = \"%s\" }\n",
+             gops_test_source_path("assets/maps/erqi.geojson"));
+    ck_assert_int_eq(run_text(text, &r, &err), GOPS_OK);
+    snprintf(text, sizeof text,
+             "scenario{ name = \"m\", start = \"2025-12-31 16:00\", duration = \"1m\", map = \"missing.geojson\" }\n");
+    ck_assert_int_eq(run_text(text, &r, &err), GOPS_IO);
+    ck_assert_ptr_nonnull(strstr(err.message, "missing.geojson")); // resolved beside the scenario file
+    ck_assert_int_eq(run_text("scenario{ name = \"m\", start = \"2025-12-31 16:00\", duration = \"1m\", nav_cell_m = 50 }\n",
+                              &r, &err), GOPS_LUA_RUNTIME);
+    ck_assert_ptr_nonnull(strstr(err.message, "nav_cell_m: found \"50\""));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("scenario");
@@ -260,6 +279,7 @@ int main(void)
     tcase_add_test(tc, test_expectations);
     tcase_add_test(tc, test_hook_errors_name_the_hook);
     tcase_add_test(tc, test_random_is_seeded);
+    tcase_add_test(tc, test_map_is_loaded);
     suite_add_tcase(s, tc);
     return gops_test_run(s);
 }

@@ -171,10 +171,44 @@ START_TEST(test_kpis)
 }
 END_TEST
 
+START_TEST(test_world_on_a_map)
+{
+    gops_world_def_t def = gops_world_def_default();
+    def.map_path = gops_test_source_path("assets/maps/erqi.geojson");
+    gops_error_t err;
+    gops_world_t *w = gops_world_create(&def, &err);
+    ck_assert_msg(w != NULL, "%s", err.message);
+    const gops_district_t *d = gops_world_district(w);
+    ck_assert_ptr_nonnull(d);
+    // The raster matches `gridops map info`'s 144,522 m² at 1 m cells.
+    ck_assert_double_eq_tol(gops_walkable_area_m2(d->walk), 144522, 1);
+    ck_assert_uint_eq(d->walk->component_count, 1);
+    ck_assert_uint_gt(d->roads->node_count, 0);
+    // The tower plaza lies in the Erqi district; a category has a responsible unit there.
+    gops_responsibility_t r = gops_zone_index_responsible(d->zones, (gops_point_t){0, 0}, GOPS_CAT_CROWD);
+    ck_assert_uint_ne(r.units, 0);
+    ck_assert_int_ge(r.primary_zone, 0);
+    gops_world_t *plain = make_world(1);
+    ck_assert_uint_ne(gops_world_state_hash(w), gops_world_state_hash(plain)); // the map is part of the state
+    gops_world_destroy(plain);
+    gops_world_destroy(w);
+
+    def.map_path = gops_test_source_path("tests/data/maps/no_such_map.geojson");
+    ck_assert_ptr_null(gops_world_create(&def, &err));
+    ck_assert_int_eq(err.status, GOPS_IO);
+    ck_assert_ptr_nonnull(strstr(err.message, "no_such_map.geojson"));
+    def.map_path = NULL;
+    def.nav_cell_m = 0.01;
+    ck_assert_ptr_null(gops_world_create(&def, &err));
+    ck_assert_ptr_nonnull(strstr(err.message, "navigation cell"));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("world");
     TCase *tc = tcase_create("world");
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_bad_definitions);
     tcase_add_test(tc, test_clock_advances);
     tcase_add_test(tc, test_subsystem_sub_rate);
@@ -182,6 +216,7 @@ int main(void)
     tcase_add_test(tc, test_mode_names);
     tcase_add_test(tc, test_state_hash);
     tcase_add_test(tc, test_kpis);
+    tcase_add_test(tc, test_world_on_a_map);
     suite_add_tcase(s, tc);
     return gops_test_run(s);
 }

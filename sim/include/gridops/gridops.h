@@ -19,9 +19,12 @@ typedef struct gops_world_def {
     gops_local_time_t start;  ///< local time of tick 0
     int threads;              ///< worker threads for data-parallel phases (>= 1)
     gops_mode_t mode;         ///< operating mode at start
+    const char *map_path;     ///< district map (GeoJSON); NULL: no district
+    double nav_cell_m;        ///< walkable raster cell, m (0.1..10, default 1)
 } gops_world_def_t;
 
-/// Defaults: seed 1, 0.1 s ticks, 2025-12-31 16:00, 1 thread, normal mode.
+/// Defaults: seed 1, 0.1 s ticks, 2025-12-31 16:00, 1 thread, normal mode, no map, 1 m
+/// navigation cells.
 gops_world_def_t gops_world_def_default(void);
 /// Creates a world; NULL with err set when the definition is invalid or memory runs out.
 gops_world_t *gops_world_create(const gops_world_def_t *def, gops_error_t *err);
