@@ -106,6 +106,11 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
         gops_world_step(world);
         if ((st = gops_scenario_after_tick(sc, err)) != GOPS_OK) goto cleanup;
         uint64_t done = gops_world_tick(world);
+        if (o->on_tick && !o->on_tick(world, o->on_tick_user)) {
+            result->partial = true;
+            if (done % minute_ticks != 0) sample(&ts, world);
+            break;
+        }
         if (done % minute_ticks == 0 || done == total_ticks) sample(&ts, world);
         if (o->progress && (done & 63) == 0) {
             double now = wall_now();
@@ -118,7 +123,7 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
     }
     // Hooks due exactly at the end time fire once more, so at(finish) can set final KPIs;
     // actions they queue have no tick left to apply in.
-    if ((st = gops_scenario_before_tick(sc, err)) != GOPS_OK) goto cleanup;
+    if (!result->partial && (st = gops_scenario_before_tick(sc, err)) != GOPS_OK) goto cleanup;
     if (o->progress)
         o->progress(gops_world_elapsed(world), def->duration_s, wall_now() - wall_start, gops_world_time(world),
                     o->progress_user);
@@ -139,7 +144,7 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
         snprintf(result->failures + used, sizeof result->failures - used, "%s: expect %s %s %.6g failed (actual %s)\n",
                  exps[i].where, exps[i].metric, gops_expect_op_text(exps[i].op), exps[i].value, actual);
     }
-    result->passed = result->expectations_failed == 0;
+    result->passed = result->expectations_failed == 0 && !result->partial; // a cut-short run proves nothing
     result->state_hash = gops_world_state_hash(world);
     result->sim_seconds = gops_world_elapsed(world);
     result->wall_seconds = wall_now() - wall_start;
@@ -161,7 +166,7 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
             .mode_end = gops_world_mode(world),
             .state_hash = result->state_hash,
             .passed = result->passed,
-            .partial = false,
+            .partial = result->partial,
             .expectations = exps,
             .expectation_count = n_exp,
             .kpis = gops_world_kpis(world),

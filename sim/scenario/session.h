@@ -14,6 +14,10 @@
 typedef void gops_progress_fn(double sim_elapsed_s, double sim_total_s, double wall_s,
                               gops_local_time_t now, void *user);
 
+/// Called after every tick with the world (read-only use: drawing, snapshots). Returning
+/// false stops the run early (outputs are then marked partial). May block (a paused view).
+typedef bool gops_tick_fn(const gops_world_t *world, void *user);
+
 typedef struct gops_run_options {
     const char *scenario_path;
     const char *out_dir;        ///< NULL: out/<scenario file name>-<seed>
@@ -27,6 +31,8 @@ typedef struct gops_run_options {
     int set_count;
     gops_progress_fn *progress; ///< called about every 0.2 s of wall time; may be NULL
     void *progress_user;
+    gops_tick_fn *on_tick;      ///< called after every tick; may be NULL
+    void *on_tick_user;
 } gops_run_options_t;
 
 typedef struct gops_run_result {
@@ -37,6 +43,7 @@ typedef struct gops_run_result {
     uint32_t expectations, expectations_failed;
     double sim_seconds, wall_seconds;
     bool passed;
+    bool partial;        ///< stopped early by on_tick
     char failures[2048]; ///< one line per failed expectation: "file:line: metric op value (actual x)"
 } gops_run_result_t;
 

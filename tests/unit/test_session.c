@@ -150,6 +150,36 @@ START_TEST(test_same_hash_any_thread_count)
 }
 END_TEST
 
+static bool stop_after_ten_minutes(const gops_world_t *world, void *user)
+{
+    (*(int *)user)++;
+    return gops_world_elapsed(world) < 600.0 - 1e-9;
+}
+
+START_TEST(test_stopped_run_is_partial)
+{
+    char *dir = gops_test_tmpdir(), out[1024], path[1100];
+    snprintf(out, sizeof out, "%s/run", dir);
+    gops_run_options_t o = smoke_options(out);
+    int calls = 0;
+    o.on_tick = stop_after_ten_minutes;
+    o.on_tick_user = &calls;
+    gops_run_result_t r;
+    gops_error_t err;
+    ck_assert_int_eq(gops_session_run(&o, &r, &err), GOPS_OK);
+    ck_assert_int_eq(calls, 6000); // called after every 0.1 s tick up to 10 minutes
+    ck_assert(r.partial);
+    ck_assert(!r.passed);
+    snprintf(path, sizeof path, "%s/summary.json", out);
+    cJSON *j = read_json(path);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "partial")));
+    ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(j, "passed")));
+    ck_assert_str_eq(cJSON_GetObjectItem(j, "end")->valuestring, "2025-12-31 16:10:00");
+    cJSON_Delete(j);
+    free(dir);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("session");
@@ -159,6 +189,7 @@ int main(void)
     tcase_add_test(tc, test_rerun_replaces_folder);
     tcase_add_test(tc, test_unwritable_output_fails_before_running);
     tcase_add_test(tc, test_same_hash_any_thread_count);
+    tcase_add_test(tc, test_stopped_run_is_partial);
     suite_add_tcase(s, tc);
     return gops_test_run(s);
 }
