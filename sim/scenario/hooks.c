@@ -166,7 +166,14 @@ static int lua_on(lua_State *L)
         for (int i = 0; i < GOPS_EVENT_TYPE_COUNT; i++) names[i] = gops_event_name((gops_event_type_t)i);
         const char *near = gops_nearest_name(name, names, GOPS_EVENT_TYPE_COUNT);
         if (near) return luaL_error(L, "on: unknown event \"%s\" (did you mean \"%s\"?)", name, near);
-        return luaL_error(L, "on: unknown event \"%s\" (events: mode_changed)", name);
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
+        for (int i = 0; i < GOPS_EVENT_TYPE_COUNT; i++) {
+            if (i) luaL_addstring(&b, ", ");
+            luaL_addstring(&b, names[i]);
+        }
+        luaL_pushresult(&b);
+        return luaL_error(L, "on: unknown event \"%s\" (events: %s)", name, lua_tostring(L, -1));
     }
     gops_hook_t *h = new_hook(L, sc, HOOK_ON, name);
     h->event = ev;

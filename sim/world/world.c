@@ -11,7 +11,8 @@
 #include <string.h>
 
 static const char *const mode_names[GOPS_MODE_COUNT] = {"normal", "holiday", "major_event", "emergency"};
-static const char *const event_names[GOPS_EVENT_TYPE_COUNT] = {"mode_changed"};
+static const char *const event_names[GOPS_EVENT_TYPE_COUNT] = {"mode_changed", "incident_opened", "incident_closed",
+                                                                 "density_warning", "density_cleared"};
 
 gops_world_def_t gops_world_def_default(void)
 {

@@ -55,7 +55,11 @@ const char *gops_mode_name(gops_mode_t mode);
 int gops_mode_from_name(const char *name);
 
 typedef enum gops_event_type {
-    GOPS_EVENT_MODE_CHANGED, ///< a = old mode, b = new mode
+    GOPS_EVENT_MODE_CHANGED,     ///< a = old mode, b = new mode
+    GOPS_EVENT_INCIDENT_OPENED,  ///< a = incident id, b = category (gops_category_t)
+    GOPS_EVENT_INCIDENT_CLOSED,  ///< a = incident id, b = category
+    GOPS_EVENT_DENSITY_WARNING,  ///< a = warning area index, b = density in 1/1000 persons/m²
+    GOPS_EVENT_DENSITY_CLEARED,  ///< a = warning area index, b = 0
     GOPS_EVENT_TYPE_COUNT
 } gops_event_type_t;
 
