@@ -188,14 +188,15 @@ void gops_hooks_register_api(gops_scenario_t *sc)
     gops_scenario_register(sc, "on", lua_on);
 }
 
-/// Runs inside the protected call: builds the event table from plain integers (args 2..5:
-/// type, a, b, local time) and calls the hook (arg 1) with it. Building the table here, not
+/// Runs inside the protected call: builds the event table from plain values (args 2..6:
+/// type, a, b, local time, text as light userdata) and calls the hook (arg 1) with it. Building the table here, not
 /// before the call, keeps a scenario at its memory cap from aborting the process.
 static int call_with_event(lua_State *L)
 {
     gops_event_type_t type = (gops_event_type_t)lua_tointeger(L, 2);
     lua_Integer a = lua_tointeger(L, 3), b = lua_tointeger(L, 4);
     gops_local_time_t when = (gops_local_time_t)lua_tointeger(L, 5);
+    const char *label = lua_touserdata(L, 6);
     lua_settop(L, 1);
     lua_createtable(L, 0, 4);
     lua_pushstring(L, gops_event_name(type));
@@ -204,11 +205,29 @@ static int call_with_event(lua_State *L)
     gops_time_format(when, text, sizeof text);
     lua_pushstring(L, text);
     lua_setfield(L, -2, "time");
-    if (type == GOPS_EVENT_MODE_CHANGED) {
+    switch (type) {
+    case GOPS_EVENT_MODE_CHANGED:
         lua_pushstring(L, gops_mode_name((gops_mode_t)a));
         lua_setfield(L, -2, "from");
         lua_pushstring(L, gops_mode_name((gops_mode_t)b));
         lua_setfield(L, -2, "to");
+        break;
+    case GOPS_EVENT_INCIDENT_OPENED:
+    case GOPS_EVENT_INCIDENT_CLOSED:
+        lua_pushinteger(L, a);
+        lua_setfield(L, -2, "id");
+        lua_pushstring(L, label ? label : "");
+        lua_setfield(L, -2, "category");
+        break;
+    case GOPS_EVENT_DENSITY_WARNING:
+    case GOPS_EVENT_DENSITY_CLEARED:
+        lua_pushstring(L, label ? label : "");
+        lua_setfield(L, -2, "area");
+        lua_pushnumber(L, (lua_Number)b / 1000.0);
+        lua_setfield(L, -2, "density");
+        break;
+    case GOPS_EVENT_TYPE_COUNT:
+        break;
     }
     lua_call(L, 1, 0);
     return 0;
@@ -233,7 +252,8 @@ static gops_status_t call_hook(gops_scenario_t *sc, uint32_t index, const gops_e
     lua_pushinteger(L, ev->a);
     lua_pushinteger(L, ev->b);
     lua_pushinteger(L, gops_world_time(sc->world));
-    return gops_sandbox_call(sc->sb, 5, 0, context, err);
+    lua_pushlightuserdata(L, (void *)ev->text);
+    return gops_sandbox_call(sc->sb, 6, 0, context, err);
 }
 
 gops_status_t gops_scenario_before_tick(gops_scenario_t *sc, gops_error_t *err)

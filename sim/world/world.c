@@ -118,6 +118,13 @@ gops_status_t gops_world_add_subsystem(gops_world_t *world, const char *name, do
     return GOPS_OK;
 }
 
+void *gops_world_subsystem(const gops_world_t *world, const char *name)
+{
+    for (uint32_t i = 0; i < world->subsystem_count; i++)
+        if (strcmp(world->subsystems[i].name, name) == 0) return world->subsystems[i].state;
+    return NULL;
+}
+
 static void *grow(void *array, uint32_t *capacity, size_t item_size)
 {
     uint32_t cap = *capacity ? *capacity * 2 : 16;
@@ -129,9 +136,14 @@ static void *grow(void *array, uint32_t *capacity, size_t item_size)
 
 void gops_world_emit(gops_world_t *world, gops_event_type_t type, int64_t a, int64_t b)
 {
+    gops_world_emit_text(world, type, a, b, NULL);
+}
+
+void gops_world_emit_text(gops_world_t *world, gops_event_type_t type, int64_t a, int64_t b, const char *text)
+{
     if (world->event_count == world->event_capacity)
         world->events = grow(world->events, &world->event_capacity, sizeof *world->events);
-    world->events[world->event_count++] = (gops_event_t){type, world->clock.tick, a, b};
+    world->events[world->event_count++] = (gops_event_t){type, world->clock.tick, a, b, text};
 }
 
 static void queue(gops_world_t *world, gops_command_t cmd)

@@ -70,8 +70,12 @@ gops_status_t gops_world_add_subsystem(gops_world_t *world, const char *name, do
                                        void (*step)(gops_world_t *, void *, double),
                                        void (*hash)(const gops_world_t *, const void *, gops_hash_t *),
                                        void (*destroy)(void *));
+/// State of the subsystem registered under `name`, or NULL.
+void *gops_world_subsystem(const gops_world_t *world, const char *name);
 /// Appends an event to this tick's list.
 void gops_world_emit(gops_world_t *world, gops_event_type_t type, int64_t a, int64_t b);
+/// Same with a name shown to hooks (area, category); `text` must live as long as the world.
+void gops_world_emit_text(gops_world_t *world, gops_event_type_t type, int64_t a, int64_t b, const char *text);
 /// The random stream of a module.
 gops_rng_t *gops_world_rng(gops_world_t *world, gops_stream_t stream);
 /// KPIs, writable by models and scenario bindings.

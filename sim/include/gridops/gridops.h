@@ -68,6 +68,7 @@ typedef struct gops_event {
     gops_event_type_t type;
     uint64_t tick;
     int64_t a, b;
+    const char *text; ///< a name that lives as long as the world (area, category), or NULL
 } gops_event_t;
 
 /// Events emitted by the last gops_world_step, in emission order.
