@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: MIT
+// Pedestrian crossings: walk / don't-walk states from the signals, and until the crowd
+// takes over, a stand-in pedestrian model per crossing (TRAFFIC.md): Poisson arrivals by
+// the time-of-day profile; at signals pedestrians cross on walk, and those who are not
+// compliant give up waiting after a Weibull-distributed tolerance and cross on red when
+// the approaching traffic leaves them a gap; at unsignalised crossings they gather and cross
+// as a group in a gap, or force their way after a long wait. Each pedestrian walks from a
+// random kerb and is over one half of the road, then the other; vehicles read the halves.
+// Ordering: crossings in index order, pedestrians of a crossing in arrival order.
+#include "traffic/traffic_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WALK_SPEED_MPS 1.2     // crossing speed, and the clearance a walk phase must leave
+#define COMPLIANT_SHARE 0.5    // pedestrians who always wait for walk
+#define TOLERANCE_SCALE_S 45.0 // Weibull scale of the others' waiting tolerance
+#define TOLERANCE_SHAPE 1.5    // ... and its shape (a hazard rising with the wait)
+#define GROUP_SIZE 4u          // unsignalised: a group this large crosses together
+#define GROUP_WAIT_S 15.0      // ... or whoever waits this long goes with those waiting
+#define PLATOON_GAP_S 0.4      // s between pedestrians of a group stepping off the kerb
+#define PED_GAP_S 3.0          // a vehicle this close in time to the crossing is no gap to walk in
+#define FORCE_WAIT_S 45.0      // after this long, waiting pedestrians at a zebra go regardless
+#define LANE_REACH_M 2.0       // a pedestrian this close to a lane's centre line blocks it
+
+gops_status_t trf_crossings_init(gops_traffic_t *trf, gops_error_t *err)
+{
+    trf_crossings_t *C = &trf->crossings;
+    memset(C, 0, sizeof *C);
+    C->count = trf->net->crossing_count;
+    C->present = calloc(C->count + 1, sizeof *C->present);
+    C->half = calloc(2 * C->count + 1, sizeof *C->half);
+    C->walk = calloc(C->count + 1, sizeof *C->walk);
+    C->q = calloc(C->count + 1, sizeof *C->q);
+    if (!C->present || !C->half || !C->walk || !C->q) return gops_error_set(err, GOPS_NOMEM, "traffic crossings: out of memory");
+    static const float class_weight[GOPS_ROAD_CLASS_COUNT] = {1.5f, 1.0f, 0.6f, 0.3f};
+    for (uint32_t c = 0; c < C->count; c++) {
+        const gops_tnet_arc_t *A = &trf->net->arcs[trf->net->crossings[c].arc_out];
+        C->q[c].weight = class_weight[A->road_class % GOPS_ROAD_CLASS_COUNT];
+        C->q[c].next_arrival = -INFINITY; // drawn at the first update
+        C->walk[c] = 1;
+    }
+    return GOPS_OK;
+}
+
+void trf_crossings_free(gops_traffic_t *trf)
+{
+    trf_crossings_t *C = &trf->crossings;
+    for (uint32_t c = 0; C->q && c < C->count; c++) {
+        free(C->q[c].deadline);
+        free(C->q[c].finish);
+        free(C->q[c].red);
+    }
+    free(C->q);
+    free(C->present);
+    free(C->half);
+    free(C->walk);
+    memset(C, 0, sizeof *C);
+}
+
+static bool walk_now(const gops_traffic_t *trf, uint32_t c)
+{
+    const gops_tnet_crossing_t *X = &trf->net->crossings[c];
+    if (!X->signalised) return true;
+    uint32_t ref = X->walk_ref;
+    if (trf->net->arcs[ref].control != GOPS_ARC_SIGNAL) return true;
+    return trf->signals.state[ref] == GOPS_SIGNAL_RED && trf->signals.to_green[ref] >= X->length_m / WALK_SPEED_MPS;
+}
+
+static bool push_wait(trf_ped_queue_t *q, float deadline)
+{
+    if (q->waiting == q->wait_cap) {
+        uint32_t cap = q->wait_cap ? q->wait_cap * 2 : 16;
+        float *d = realloc(q->deadline, cap * sizeof *d);
+        if (!d) return false;
+        q->deadline = d;
+        q->wait_cap = cap;
+    }
+    q->deadline[q->waiting++] = deadline;
+    return true;
+}
+
+static bool push_walk(trf_ped_queue_t *q, double start, uint8_t flags)
+{
+    if (q->walking == q->walk_cap) {
+        uint32_t cap = q->walk_cap ? q->walk_cap * 2 : 16;
+        double *f = realloc(q->finish, cap * sizeof *f);
+        if (!f) return false;
+        q->finish = f;
+        uint8_t *r = realloc(q->red, cap);
+        if (!r) return false;
+        q->red = r;
+        q->walk_cap = cap;
+    }
+    q->finish[q->walking] = start; // the start; finish = start + the crossing time
+    q->red[q->walking] = flags;
+    q->walking++;
+    return true;
+}
+
+// Starts waiting pedestrian k crossing at `start` (removed from the waiting list, order
+// kept), from a kerb drawn at random.
+static void start_crossing(gops_traffic_t *trf, trf_ped_queue_t *q, uint32_t k, double start, bool red)
+{
+    uint8_t flags = (uint8_t)(red | (gops_rng_uniform(trf->rng) < 0.5 ? 2 : 0));
+    if (!push_walk(q, start, flags)) return;
+    memmove(q->deadline + k, q->deadline + k + 1, (q->waiting - k - 1) * sizeof *q->deadline);
+    q->waiting--;
+}
+
+// True when no vehicle on the leg's approach reaches the crossing within PED_GAP_S (and
+// none stands on it).
+static bool traffic_gap(const gops_traffic_t *trf, uint32_t c)
+{
+    const gops_tnet_crossing_t *X = &trf->net->crossings[c];
+    const gops_tnet_arc_t *A = &trf->net->arcs[X->arc_in];
+    const gops_vehicles_t *V = &trf->veh;
+    float at = A->length - X->s_out, half_width = 2.0f;
+    for (uint32_t k = 0; k < A->lanes; k++) {
+        uint32_t lane = A->first_lane + k;
+        for (uint32_t q = trf->index.start[lane]; q < trf->index.start[lane + 1]; q++) {
+            uint32_t j = trf->index.items[q];
+            float rear = V->s[j] - trf->params.vclass[V->cls[j]].length;
+            if (rear > at + half_width) continue; // past it
+            if (V->s[j] >= at - half_width) return false; // on it
+            float v = V->v[j] > 0.5f ? V->v[j] : 0.5f;
+            if ((at - half_width - V->s[j]) / v < PED_GAP_S) return false;
+            break; // the ones behind come later
+        }
+    }
+    return true;
+}
+
+// Flags the lanes of `arc` (motor and non-motor) whose centre lies within LANE_REACH_M of a
+// pedestrian at lateral position u (m right of the arc's direction).
+static void mark_lanes(gops_traffic_t *trf, uint32_t arc, double u, uint8_t flag)
+{
+    const gops_tnet_arc_t *A = &trf->net->arcs[arc];
+    for (uint32_t k = 0; k <= A->lanes; k++) {
+        uint32_t lane = A->first_lane + k;
+        if (fabs(trf->net->lanes[lane].offset_m - u) < LANE_REACH_M) trf->lane_peds[lane] |= flag;
+    }
+}
+
+// Pedestrians reported per half by the crowd block every lane of that half.
+static void mark_halves(gops_traffic_t *trf, uint32_t c)
+{
+    const gops_tnet_crossing_t *X = &trf->net->crossings[c];
+    const uint32_t *half = &trf->crossings.half[2 * c];
+    for (int side = 0; side < 2; side++) {
+        if (half[side] == 0) continue;
+        const gops_tnet_arc_t *A = &trf->net->arcs[side ? X->arc_out : X->arc_in];
+        for (uint32_t k = 0; k <= A->lanes; k++) trf->lane_peds[A->first_lane + k] |= side ? TRF_LANE_PEDS_START : TRF_LANE_PEDS_END;
+    }
+}
+
+static void stand_in(gops_traffic_t *trf, uint32_t c, double rate_ph)
+{
+    trf_crossings_t *C = &trf->crossings;
+    trf_ped_queue_t *q = &C->q[c];
+    double t = trf->t, cross_s = trf->net->crossings[c].length_m / WALK_SPEED_MPS;
+    double rate = rate_ph * q->weight / 3600.0; // pedestrians per second
+    if (q->next_arrival == -INFINITY) q->next_arrival = t + (rate > 0 ? gops_rng_exponential(trf->rng, 1.0 / rate) : 60.0);
+    while (q->next_arrival <= t) {
+        if (rate > 0) {
+            float deadline = INFINITY;
+            if (C->walk[c] == 0 || !trf->net->crossings[c].signalised) {
+                if (gops_rng_uniform(trf->rng) >= COMPLIANT_SHARE) {
+                    double u = gops_rng_uniform(trf->rng);
+                    deadline = (float)(q->next_arrival + TOLERANCE_SCALE_S * pow(-log(1.0 - u), 1.0 / TOLERANCE_SHAPE));
+                }
+            }
+            if (q->waiting == 0) q->first_wait = q->next_arrival;
+            push_wait(q, deadline);
+        }
+        q->next_arrival += rate > 0 ? gops_rng_exponential(trf->rng, 1.0 / rate) : 60.0;
+    }
+    // Releases.
+    uint32_t group = 0;
+    if (trf->net->crossings[c].signalised) {
+        if (C->walk[c]) {
+            while (q->waiting > 0) start_crossing(trf, q, 0, t + PLATOON_GAP_S * group++, false);
+        } else if (q->waiting > 0 && traffic_gap(trf, c)) {
+            for (uint32_t k = 0; k < q->waiting;) {
+                if (q->deadline[k] <= t) start_crossing(trf, q, k, t + PLATOON_GAP_S * group++, true);
+                else k++;
+            }
+        }
+    } else if (q->waiting > 0) {
+        double waited = t - q->first_wait;
+        bool ready = q->waiting >= GROUP_SIZE || waited >= GROUP_WAIT_S;
+        if ((ready && traffic_gap(trf, c)) || waited >= FORCE_WAIT_S)
+            while (q->waiting > 0) start_crossing(trf, q, 0, t + PLATOON_GAP_S * group++, false);
+    }
+    if (q->waiting > 0 && group > 0) q->first_wait = t;
+    // On the crossing: where each one is across the road; arrivals at the far kerb.
+    const gops_tnet_crossing_t *X = &trf->net->crossings[c];
+    uint32_t keep = 0, half[2] = {0, 0}, on = 0;
+    for (uint32_t k = 0; k < q->walking; k++) {
+        double start = q->finish[k];
+        if (start + cross_s <= t) {
+            if (!trf->warming) {
+                C->crossed++;
+                C->on_red += q->red[k] & 1;
+            }
+            continue;
+        }
+        q->finish[keep] = start;
+        q->red[keep] = q->red[k];
+        keep++;
+        if (start > t) continue; // still at the kerb in the group
+        // Across the road from -L/2 (the approach lanes' kerb) to +L/2 (the exit lanes').
+        double f = (t - start) / cross_s, L = X->length_m;
+        double u = (q->red[k] & 2) ? L / 2 - f * L : -L / 2 + f * L;
+        half[u > 0 ? 1 : 0]++;
+        on++;
+        mark_lanes(trf, X->arc_out, u, TRF_LANE_PEDS_START);
+        mark_lanes(trf, X->arc_in, -u, TRF_LANE_PEDS_END);
+    }
+    q->walking = keep;
+    C->half[2 * c] = half[0];
+    C->half[2 * c + 1] = half[1];
+    C->present[c] = on;
+}
+
+void trf_crossings_update(gops_traffic_t *trf)
+{
+    trf_crossings_t *C = &trf->crossings;
+    memset(trf->lane_peds, 0, trf->net->lane_count);
+    bool standin = !C->external && trf->params.pedestrian_standin;
+    double rate = 0;
+    if (standin && trf->demand.loaded)
+        rate = gops_tprofile_at(&trf->demand.pedestrians, trf->demand.ped_col[trf->mode], trf_tod(trf)) *
+               trf->params.demand_scale;
+    for (uint32_t c = 0; c < C->count; c++) {
+        C->walk[c] = walk_now(trf, c);
+        if (standin) stand_in(trf, c, rate);
+        else mark_halves(trf, c);
+    }
+}
