@@ -21,4 +21,16 @@ typedef struct gops_bench_case {
 extern const gops_bench_case_t gops_bench_core_cases[];
 extern const int gops_bench_core_case_count;
 
+/// Open-square walking cases: bench_crowd.c.
+extern const gops_bench_case_t gops_bench_crowd_cases[];
+extern const int gops_bench_crowd_case_count;
+
+/// Traffic cases (Erqi network, synthetic signalised grid): bench_traffic.c.
+extern const gops_bench_case_t gops_bench_traffic_cases[];
+extern const int gops_bench_traffic_case_count;
+
+/// District cases (pedestrians on the Erqi map, start-up): bench_district.c.
+extern const gops_bench_case_t gops_bench_district_cases[];
+extern const int gops_bench_district_case_count;
+
 #endif

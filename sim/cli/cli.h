@@ -9,8 +9,10 @@
 #include "gridops/status.h"
 
 int gops_cmd_run(int argc, char **argv);
+int gops_cmd_view(int argc, char **argv);
 int gops_cmd_check(int argc, char **argv);
 int gops_cmd_bench(int argc, char **argv);
+int gops_cmd_sweep(int argc, char **argv);
 int gops_cmd_map(int argc, char **argv);
 int gops_cmd_map_info(int argc, char **argv);
 int gops_cmd_map_lint(int argc, char **argv);

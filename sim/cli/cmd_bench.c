@@ -57,6 +57,20 @@ static bool selected(const char *name, char **names, int count)
     return false;
 }
 
+/// Every benchmark, in the order they run.
+typedef struct bench_group {
+    const gops_bench_case_t *cases;
+    const int *count;
+} bench_group_t;
+
+static const bench_group_t groups[] = {
+    {gops_bench_core_cases, &gops_bench_core_case_count},
+    {gops_bench_crowd_cases, &gops_bench_crowd_case_count},
+    {gops_bench_district_cases, &gops_bench_district_case_count},
+    {gops_bench_traffic_cases, &gops_bench_traffic_case_count},
+};
+enum { GROUP_COUNT = sizeof groups / sizeof groups[0] };
+
 int gops_cmd_bench(int argc, char **argv)
 {
     int threads = gops_parallel_max_threads(), repeats = 20;
@@ -89,17 +103,20 @@ int gops_cmd_bench(int argc, char **argv)
         }
     }
     int matched = 0;
-    for (int c = 0; c < gops_bench_core_case_count; c++) matched += selected(gops_bench_core_cases[c].name, names, name_count);
+    for (int g = 0; g < GROUP_COUNT; g++)
+        for (int c = 0; c < *groups[g].count; c++) matched += selected(groups[g].cases[c].name, names, name_count);
     if (matched == 0) return gops_cli_usage_error("bench", "no benchmark matches '%s' (try --list)", names[0]);
     if (list) {
-        for (int c = 0; c < gops_bench_core_case_count; c++) puts(gops_bench_core_cases[c].name);
+        for (int g = 0; g < GROUP_COUNT; g++)
+            for (int c = 0; c < *groups[g].count; c++) puts(groups[g].cases[c].name);
         return 0;
     }
     puts("name,agents,threads,ticks,ms_per_tick,realtime_factor,ns_per_agent_tick,rss_mb,ms_per_tick_min");
     double *times = malloc((size_t)repeats * sizeof *times);
     if (!times) return 3;
-    for (int c = 0; c < gops_bench_core_case_count; c++) {
-        const gops_bench_case_t *bc = &gops_bench_core_cases[c];
+    for (int g = 0; g < GROUP_COUNT; g++)
+    for (int c = 0; c < *groups[g].count; c++) {
+        const gops_bench_case_t *bc = &groups[g].cases[c];
         if (!selected(bc->name, names, name_count)) continue;
         void *fixture = bc->setup(bc->agents, threads);
         if (!fixture) {
@@ -118,7 +135,8 @@ int gops_cmd_bench(int argc, char **argv)
         qsort(times, (size_t)repeats, sizeof *times, compare_double);
         double median = times[repeats / 2], fastest = times[0];
         printf("%s,%u,%d,%d,%.4f,%.1f,%.2f,%.1f,%.4f\n", bc->name, bc->agents, threads, repeats, median * 1e3,
-               median > 0 ? bc->tick_s / median : 0.0, median * 1e9 / bc->agents, rss, fastest * 1e3);
+               median > 0 ? bc->tick_s / median : 0.0, bc->agents ? median * 1e9 / bc->agents : 0.0, rss,
+               fastest * 1e3);
         fflush(stdout);
     }
     free(times);

@@ -94,6 +94,17 @@ static const char *stem(const char *path, char *buf, size_t size)
     return buf;
 }
 
+/// Prints each line of text indented under its table row.
+static void print_indented(const char *text)
+{
+    for (const char *line = text; *line;) {
+        const char *nl = strchr(line, '\n');
+        int len = nl ? (int)(nl - line) : (int)strlen(line);
+        printf("    %.*s\n", len, line);
+        line += len + (nl ? 1 : 0);
+    }
+}
+
 int gops_cmd_check(int argc, char **argv)
 {
     file_list_t files = {0};
@@ -124,7 +135,7 @@ int gops_cmd_check(int argc, char **argv)
     }
 
     printf("%-40s %-8s %9s %9s %10s\n", "scenario", "result", "expects", "wall s", "x realtime");
-    int n_pass = 0, n_fail = 0, n_error = 0;
+    int n_pass = 0, n_fail = 0, n_error = 0, n_known = 0;
     for (size_t i = 0; i < files.count; i++) {
         gops_run_options_t o = gops_run_options_default();
         o.scenario_path = files.paths[i];
@@ -146,22 +157,32 @@ int gops_cmd_check(int argc, char **argv)
             printf("%-40s %-8s\n", shown, "ERROR");
             fprintf(stderr, "  %s\n", err.message);
         } else {
+            // A declared known failure that fails is reported with its reason, not as a
+            // failure; one that passes again is flagged so the declaration gets removed.
+            bool known = !r.passed && r.known_failure[0];
             if (r.passed)
                 n_pass++;
+            else if (known)
+                n_known++;
             else
                 n_fail++;
-            if (!r.passed && worst < 1) worst = 1;
-            if (!quiet || !r.passed) {
-                printf("%-40s %-8s %4u/%-4u %9.2f %10.0f\n", shown, r.passed ? "pass" : "FAIL",
+            if (!r.passed && !known && worst < 1) worst = 1;
+            if (!quiet || (!r.passed && !known)) {
+                printf("%-40s %-8s %4u/%-4u %9.2f %10.0f\n", shown, r.passed ? "pass" : known ? "KNOWN" : "FAIL",
                        r.expectations - r.expectations_failed, r.expectations, r.wall_seconds,
                        r.wall_seconds > 0 ? r.sim_seconds / r.wall_seconds : 0.0);
-                if (!r.passed) fputs(r.failures, stdout);
+                if (!quiet) print_indented(r.measured);
+                if (known) printf("    known failure: %s\n", r.known_failure);
+                else if (!r.passed) fputs(r.failures, stdout);
+                if (r.passed && r.known_failure[0])
+                    printf("    passes although declared a known failure (%s): remove known_failure\n", r.known_failure);
             }
         }
         fflush(stdout);
         free(files.paths[i]);
     }
     free(files.paths);
+    if (n_known) printf("%d known failures (reported above with their reasons)\n", n_known);
     printf("%d passed, %d failed, %d errors\n", n_pass, n_fail, n_error);
     return worst;
 }

@@ -12,6 +12,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  run SCENARIO.lua     run a scenario headless and write its outputs\n"
+    "  view SCENARIO.lua    the same run in a live window (map, crowd, dashboard)\n"
     "  check [PATH...]      run scenarios, evaluate their expectations, print a table\n"
     "  map info|lint|render inspect, check or draw a district map (GeoJSON)\n"
     "  bench [NAME]         benchmarks, CSV to stdout\n"
@@ -37,9 +38,10 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "run") == 0) return gops_cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "view") == 0) return gops_cmd_view(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0) return gops_cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "map") == 0) return gops_cmd_map(argc - 1, argv + 1);
     if (strcmp(cmd, "bench") == 0) return gops_cmd_bench(argc - 1, argv + 1);
-    fprintf(stderr, "gridops: unknown command '%s' (expected run, check, map, bench or version)\n", cmd);
+    fprintf(stderr, "gridops: unknown command '%s' (expected run, view, check, map, bench or version)\n", cmd);
     return 2;
 }

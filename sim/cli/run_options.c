@@ -5,6 +5,10 @@
 #include "cli/cli.h"
 #include "core/simtime.h"
 
+#ifdef GOPS_HAVE_RENDER
+#include "render/snapshot.h"
+#endif
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +36,8 @@ int gops_cli_parse_run(const char *command, int argc, char **argv, gops_cli_run_
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes_value = strcmp(a, "--out") == 0 || strcmp(a, "--seed") == 0 || strcmp(a, "--threads") == 0 ||
-                           strcmp(a, "--until") == 0 || strcmp(a, "--duration") == 0 || strcmp(a, "--set") == 0;
+                           strcmp(a, "--until") == 0 || strcmp(a, "--duration") == 0 || strcmp(a, "--set") == 0 ||
+                           strcmp(a, "--snapshot-every") == 0;
         if (takes_value && !v) return gops_cli_usage_error(command, "%s needs a value", a);
         if (strcmp(a, "--out") == 0) {
             c->run.out_dir = v;
@@ -52,6 +57,10 @@ int gops_cli_parse_run(const char *command, int argc, char **argv, gops_cli_run_
             gops_error_t err;
             if (gops_time_parse_duration(v, &c->run.duration_s, 0, &err) != GOPS_OK)
                 return gops_cli_usage_error(command, "--duration: %s", err.message);
+        } else if (strcmp(a, "--snapshot-every") == 0) {
+            gops_error_t err;
+            if (gops_time_parse_duration(v, &c->run.snapshot_every_s, 0, &err) != GOPS_OK)
+                return gops_cli_usage_error(command, "--snapshot-every: %s", err.message);
         } else if (strcmp(a, "--set") == 0) {
             if (c->run.set_count == 64) return gops_cli_usage_error(command, "--set: at most 64 overrides");
             c->sets[c->run.set_count++] = v;
@@ -70,6 +79,9 @@ int gops_cli_parse_run(const char *command, int argc, char **argv, gops_cli_run_
         i++; // consumed the value
     }
     if (!c->run.scenario_path) return gops_cli_usage_error(command, "missing SCENARIO.lua");
+#ifdef GOPS_HAVE_RENDER
+    c->run.pictures = gops_snapshot_hooks(&c->pictures);
+#endif
     if (c->run.until && c->run.duration_s > 0)
         return gops_cli_usage_error(command, "--until and --duration both given: choose one");
     return 0;

@@ -9,6 +9,8 @@
 // Does not move pedestrians, build fields or decide routes.
 #include "crowd/demand.h"
 
+#include "crowd/walk.h"
+
 #include "core/assert.h"
 
 #include <math.h>
@@ -83,12 +85,12 @@ gops_demand_params_t gops_demand_params_default(gops_day_kind_t kind)
     const double lo[GOPS_SPEED_GROUP_COUNT] = {0.58, 1.41, 0.68, 0.46};
     const double hi[GOPS_SPEED_GROUP_COUNT] = {1.61, 1.54, 1.41, 0.76};
     for (int g = 0; g < GOPS_SPEED_GROUP_COUNT; g++) p.speed_min_ms[g] = lo[g], p.speed_max_ms[g] = hi[g];
-    // Body radius: 0.2 m is JuPedSim's and most models' default (shoulder width about
-    // 0.4–0.45 m); the spread is an assumption.
-    p.radius_mean_m = 0.20;
-    p.radius_sd_m = 0.02;
-    p.radius_min_m = 0.15;
-    p.radius_max_m = 0.25;
+    // The walking model's calibrated body radius (walk.c: 0.14 m with T = 1 s reproduces
+    // Weidmann's corridor speeds and the bottleneck flows), with a small spread.
+    p.radius_mean_m = gops_walk_params_default().default_radius_m;
+    p.radius_sd_m = 0.015;
+    p.radius_min_m = p.radius_mean_m - 0.03;
+    p.radius_max_m = p.radius_mean_m + 0.03;
     // Patience in an entry queue. Assumption: median 10 minutes, most between 4 and 25.
     p.patience_median_s = 600;
     p.patience_sigma = 0.5;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Scenario functions that query or act on the world: mode switches, the clock, KPIs.
+// Scenario functions that query or act on the world: mode switches, the clock, KPIs,
+// snapshot requests (kept in a registry table until the session takes them).
 // Actions are queued by the world and applied at the start of the next tick; arguments are
 // all checked before anything is queued. Functions that need the world refuse to run while
 // the scenario file is still loading.
@@ -8,10 +9,13 @@
 #include "core/nearest.h"
 #include "core/simtime.h"
 #include "metrics/kpi.h"
+#include "output/report.h"
+#include "scenario/session.h"
 #include "world/world_internal.h"
 
 #include <lauxlib.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static gops_world_t *need_world(lua_State *L, const char *fn)
@@ -107,6 +111,69 @@ static int lua_set_kpi(lua_State *L)
     return 0;
 }
 
+/// Registry key of the table of pending snapshot names.
+static const char snapshot_queue_key = 0;
+#define SNAPSHOT_QUEUE_MAX 64
+
+/// snapshot([name]): a picture of the world at the end of this tick, written to
+/// snapshots/<name>.png (default: the clock time, HHMMSS). Pictures need the renderer; the
+/// session warns once when the build has none. Touches no simulation state.
+static int lua_snapshot(lua_State *L)
+{
+    gops_world_t *world = need_world(L, "snapshot");
+    char fallback[16];
+    const char *name;
+    if (lua_isnoneornil(L, 1)) {
+        int h, m, s;
+        gops_time_to_civil(gops_world_time(world), NULL, NULL, NULL, &h, &m, &s);
+        snprintf(fallback, sizeof fallback, "%02d%02d%02d", h, m, s);
+        name = fallback;
+    } else {
+        name = luaL_checkstring(L, 1);
+        if (!gops_report_snapshot_name_ok(name))
+            return luaL_error(L, "snapshot: bad name \"%s\": expected 1 to 48 letters, digits, '_', '-' or '.', "
+                                 "not starting with '.' (it becomes snapshots/<name>.png)", name);
+    }
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &snapshot_queue_key) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &snapshot_queue_key);
+    }
+    lua_Unsigned n = lua_rawlen(L, -1);
+    if (n >= SNAPSHOT_QUEUE_MAX)
+        return luaL_error(L, "snapshot: more than %d pictures asked for in one tick", SNAPSHOT_QUEUE_MAX);
+    lua_pushstring(L, name);
+    lua_rawseti(L, -2, (lua_Integer)n + 1);
+    lua_pop(L, 1);
+    return 0;
+}
+
+bool gops_scenario_take_snapshot(gops_scenario_t *sc, char name[GOPS_SNAPSHOT_NAME_MAX])
+{
+    lua_State *L = gops_sandbox_state(sc->sb);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &snapshot_queue_key) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return false;
+    }
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    if (n == 0) {
+        lua_pop(L, 1);
+        return false;
+    }
+    lua_rawgeti(L, -1, 1);
+    snprintf(name, GOPS_SNAPSHOT_NAME_MAX, "%s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    for (lua_Integer i = 1; i < n; i++) { // shift the rest down: requests stay in call order
+        lua_rawgeti(L, -1, i + 1);
+        lua_rawseti(L, -2, i);
+    }
+    lua_pushnil(L);
+    lua_rawseti(L, -2, n);
+    lua_pop(L, 1);
+    return true;
+}
+
 void gops_lua_world_register_api(gops_scenario_t *sc)
 {
     gops_scenario_register(sc, "set_mode", lua_set_mode);
@@ -116,4 +183,5 @@ void gops_lua_world_register_api(gops_scenario_t *sc)
     gops_scenario_register(sc, "elapsed", lua_elapsed);
     gops_scenario_register(sc, "kpi", lua_kpi);
     gops_scenario_register(sc, "set_kpi", lua_set_kpi);
+    gops_scenario_register(sc, "snapshot", lua_snapshot);
 }

@@ -4,6 +4,8 @@
 // lua_world.c); this file only wires them together.
 #include "scenario/scenario_internal.h"
 
+#include "scenario/lua_models.h"
+
 #include "world/world_internal.h"
 
 #include <lauxlib.h>
@@ -55,6 +57,9 @@ gops_scenario_t *gops_scenario_load(const char *path, const char *const *sets, i
     gops_hooks_register_api(sc);
     gops_expect_register_api(sc);
     gops_lua_world_register_api(sc);
+    gops_lua_crowd_register_api(sc);
+    gops_lua_traffic_register_api(sc);
+    gops_lua_ops_register_api(sc);
     if (gops_sandbox_run_file(sc->sb, path, 0, err) != GOPS_OK) goto fail;
     for (int i = 0; i < set_count; i++)
         if (gops_scenario_apply_set(sc, sets[i], err) != GOPS_OK) goto fail;
@@ -70,6 +75,7 @@ void gops_scenario_destroy(gops_scenario_t *sc)
     if (!sc) return;
     gops_sandbox_destroy(sc->sb);
     gops_hooks_release(sc);
+    gops_lab_free(&sc->lab);
     free(sc->expects);
     free(sc);
 }
@@ -85,5 +91,21 @@ gops_status_t gops_scenario_attach(gops_scenario_t *sc, gops_world_t *world, gop
     gops_sandbox_set_rng(sc->sb, gops_world_rng(world, GOPS_STREAM_SCENARIO));
     gops_sandbox_limits_t limits = {sc->def.lua_memory_bytes, sc->def.lua_instructions};
     gops_sandbox_set_limits(sc->sb, &limits);
-    return gops_hooks_resolve(sc, err);
+    gops_status_t st = gops_hooks_resolve(sc, err);
+    if (st != GOPS_OK) return st;
+    return gops_lab_apply(sc, err);
+}
+
+gops_map_t *gops_scenario_take_lab_map(gops_scenario_t *sc)
+{
+    gops_map_t *map = sc->lab.map;
+    sc->lab.map = NULL;
+    return map;
+}
+
+bool gops_scenario_lab_periodic(const gops_scenario_t *sc, double *min_x, double *max_x)
+{
+    *min_x = sc->lab.periodic_min_x;
+    *max_x = sc->lab.periodic_max_x;
+    return sc->lab.periodic_max_x > sc->lab.periodic_min_x;
 }

@@ -5,7 +5,11 @@
 #ifndef GOPS_SCENARIO_H
 #define GOPS_SCENARIO_H
 
+#include "crowd/crowd.h"
+#include "ops/ops.h"
+#include "traffic/traffic.h"
 #include "gridops/gridops.h"
+#include "world/map.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,6 +27,14 @@ typedef struct gops_scenario_def {
     double tick_s;
     char map_path[1024];         ///< resolved against the scenario's folder; "" = none
     double nav_cell_m;           ///< walkable raster cell, m
+    bool crowd;                  ///< simulate pedestrians (default on when there is a map or lab)
+    gops_day_kind_t day;         ///< weekday or holiday: the visitors' profile and daily total
+    gops_crowd_params_t crowd_params;
+    bool traffic;                ///< simulate vehicles (default on when there is a map)
+    gops_traffic_params_t traffic_params;
+    bool ops;                    ///< simulate incidents, the centre and teams (default on with a map)
+    gops_ops_params_t ops_params;
+    int64_t ops_posts;           ///< staff only the map's first N posts; -1 = all
     size_t lua_memory_bytes;
     uint64_t lua_instructions;   ///< per hook call
 } gops_scenario_def_t;
@@ -58,6 +70,11 @@ gops_scenario_def_t *gops_scenario_def(gops_scenario_t *scenario);
 gops_status_t gops_scenario_apply_field(gops_scenario_t *scenario, const char *key, const char *value,
                                         const char *where, gops_error_t *err);
 
+/// The lab map declared with lab{} (ownership passes to the caller), or NULL.
+gops_map_t *gops_scenario_take_lab_map(gops_scenario_t *scenario);
+/// The periodic interval in x declared by lab{}; false when there is none.
+bool gops_scenario_lab_periodic(const gops_scenario_t *scenario, double *min_x, double *max_x);
+
 /// Binds the scenario to a world created from its definition: resolves hook times, seeds
 /// math.random from the world's scenario stream, applies the Lua limits.
 gops_status_t gops_scenario_attach(gops_scenario_t *scenario, gops_world_t *world, gops_error_t *err);
@@ -71,5 +88,7 @@ gops_status_t gops_scenario_after_tick(gops_scenario_t *scenario, gops_error_t *
 gops_status_t gops_scenario_evaluate(gops_scenario_t *scenario, gops_error_t *err);
 const gops_expectation_t *gops_scenario_expectations(const gops_scenario_t *scenario, uint32_t *count);
 const char *gops_expect_op_text(gops_expect_op_t op);
+/// The reason given by known_failure("..."), or "" when none.
+const char *gops_scenario_known_failure(const gops_scenario_t *scenario);
 
 #endif

@@ -4,6 +4,7 @@
 // with the nearest valid key. Does not run hooks or touch the world.
 #include "scenario/scenario_internal.h"
 
+#include "core/assert.h"
 #include "core/nearest.h"
 #include "core/simtime.h"
 
@@ -15,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum field_type { F_TEXT, F_DATETIME, F_DURATION, F_FINISH, F_UINT, F_NUMBER, F_MODE, F_PATH } field_type_t;
+typedef enum field_type { F_TEXT, F_DATETIME, F_DURATION, F_FINISH, F_UINT, F_NUMBER, F_MODE, F_PATH, F_BOOL, F_DAY, F_SCOPE } field_type_t;
 
 typedef struct field {
     const char *key;
@@ -23,8 +24,21 @@ typedef struct field {
     const char *help; ///< what is expected, for messages
 } field_t;
 
-/// Keys of scenario{}, sorted. `finish` is the end time ("until" is a Lua keyword).
+/// Keys of scenario{}, sorted. `finish` is the end time ("until" is a Lua keyword). Model
+/// parameters are dotted ("crowd.time_gap_s"); in the file they may also be written as a
+/// nested table: crowd = { time_gap_s = 0.9 }.
 static const field_t fields[] = {
+    {"crowd", F_BOOL, "true or false (simulate pedestrians; default true with a map)"},
+    {"crowd.arrive_radius_m", F_NUMBER, "a distance in m (0.05..5)"},
+    {"crowd.density_cell_m", F_NUMBER, "a density cell size in m (0.5..2)"},
+    {"crowd.density_window_s", F_NUMBER, "an averaging window in s (1..120)"},
+    {"crowd.neighbour_range_m", F_NUMBER, "a repulsion range in m (0.01..1)"},
+    {"crowd.neighbour_strength", F_NUMBER, "a repulsion strength (0..50)"},
+    {"crowd.time_gap_s", F_NUMBER, "a time gap in s (0.1..3)"},
+    {"crowd.visitors", F_NUMBER, "unique visitors a day (0..5000000)"},
+    {"crowd.warn_hold_s", F_NUMBER, "a hold time in s (0..3600)"},
+    {"crowd.warn_ppm2", F_NUMBER, "a density in persons/m² (0.5..10)"},
+    {"day", F_DAY, "weekday or holiday"},
     {"description", F_TEXT, "a text"},
     {"duration", F_DURATION, "a duration such as \"9h\" or \"90m\""},
     {"finish", F_FINISH, "an end time \"HH:MM\" (first at or after start) or \"YYYY-MM-DD HH:MM\""},
@@ -34,9 +48,16 @@ static const field_t fields[] = {
     {"mode", F_MODE, "one of normal, holiday, major_event, emergency"},
     {"name", F_TEXT, "a text"},
     {"nav_cell_m", F_NUMBER, "a walkable raster cell size in m (0.1..10)"},
+    {"ops", F_BOOL, "true or false (simulate incidents, the centre and teams; default true with a map)"},
+    {"ops.mobile_teams", F_UINT, "mobile patrol teams in holiday, major-event and emergency mode (0..500)"},
+    {"ops.posts", F_UINT, "how many of the map's fixed posts are staffed (0..10000)"},
+    {"ops.rain_mm_h", F_NUMBER, "rain in mm/h (0..200)"},
+    {"ops.team_scope", F_SCOPE, "zone (teams answer in their sub-district first) or district"},
     {"seed", F_UINT, "a non-negative integer"},
     {"start", F_DATETIME, "a start time \"YYYY-MM-DD HH:MM\""},
     {"tick", F_DURATION, "a tick length such as \"0.1s\" (0.01s..1s)"},
+    {"traffic", F_BOOL, "true or false (simulate vehicles; default true with a map)"},
+    {"traffic.demand_scale", F_NUMBER, "a factor on every traffic demand rate (0..10)"},
 };
 enum { FIELD_COUNT = sizeof fields / sizeof fields[0] };
 
@@ -49,6 +70,14 @@ void gops_scenario_def_init(gops_scenario_def_t *def)
     def->lua_memory_bytes = (size_t)256 << 20;
     def->lua_instructions = 100000000;
     def->nav_cell_m = 1.0;
+    def->crowd = true;
+    def->day = GOPS_DAY_WEEKDAY;
+    def->crowd_params = gops_crowd_params_default(GOPS_DAY_WEEKDAY);
+    def->traffic = true;
+    def->traffic_params = gops_traffic_params_default();
+    def->ops = true;
+    def->ops_params = gops_ops_params_default();
+    def->ops_posts = -1;
     def->start = INT64_MIN; // required
 }
 
@@ -66,8 +95,11 @@ static gops_status_t unknown_key(const char *where, const char *key, gops_error_
     const char *near = gops_nearest_name(key, names, FIELD_COUNT);
     if (near)
         return gops_error_set(err, GOPS_SCENARIO, "%sunknown scenario key '%s' (did you mean '%s'?)", where, key, near);
-    return gops_error_set(err, GOPS_SCENARIO, "%sunknown scenario key '%s' (valid keys: description, duration, "
-                          "finish, lua_instructions, lua_memory_mb, map, mode, name, nav_cell_m, seed, start, tick)", where, key);
+    char list[1024] = "";
+    size_t used = 0;
+    for (int i = 0; i < FIELD_COUNT && used < sizeof list; i++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", fields[i].key);
+    return gops_error_set(err, GOPS_SCENARIO, "%sunknown scenario key '%s' (valid keys: %.700s)", where, key, list);
 }
 
 static gops_status_t parse_uint(const char *text, uint64_t *out)
@@ -90,6 +122,45 @@ static bool resolve_path(const gops_scenario_t *sc, const char *text, char *out,
     else
         n = snprintf(out, size, "%s/%s", sc->dir, text);
     return n >= 0 && (size_t)n < size;
+}
+
+/// The operations model's mobile patrol team kind (FACTS.md: 17 mobile teams on holidays).
+static int patrol_kind(const gops_ops_params_t *p)
+{
+    for (uint32_t k = 0; k < p->kind_count; k++)
+        if (strcmp(p->kinds[k].name, "patrol") == 0) return (int)k;
+    GOPS_ASSERT(!"the operations defaults have a patrol team kind");
+    return 0;
+}
+
+/// Stores a numeric key if v is in its range (ranges as in the field table's help).
+static bool set_number(gops_scenario_def_t *def, const char *key, double v)
+{
+    gops_crowd_params_t *c = &def->crowd_params;
+    struct { const char *key; double lo, hi; } ranges[] = {
+        {"nav_cell_m", 0.1, 10}, {"crowd.arrive_radius_m", 0.05, 5}, {"crowd.density_cell_m", 0.5, 2},
+        {"crowd.density_window_s", 1, 120}, {"crowd.neighbour_range_m", 0.01, 1}, {"crowd.neighbour_strength", 0, 50},
+        {"crowd.time_gap_s", 0.1, 3}, {"crowd.visitors", 0, 5e6}, {"crowd.warn_hold_s", 0, 3600},
+        {"crowd.warn_ppm2", 0.5, 10}, {"ops.rain_mm_h", 0, 200}, {"traffic.demand_scale", 0, 10},
+    };
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        if (strcmp(ranges[i].key, key) != 0) continue;
+        if (!(v >= ranges[i].lo && v <= ranges[i].hi)) return false;
+        if (strcmp(key, "nav_cell_m") == 0) def->nav_cell_m = v;
+        else if (strcmp(key, "crowd.arrive_radius_m") == 0) c->arrive_radius_m = (float)v;
+        else if (strcmp(key, "crowd.density_cell_m") == 0) c->density.cell_m = v;
+        else if (strcmp(key, "crowd.density_window_s") == 0) c->density.window_s = v;
+        else if (strcmp(key, "crowd.neighbour_range_m") == 0) c->walk.neighbour_range_m = (float)v;
+        else if (strcmp(key, "crowd.neighbour_strength") == 0) c->walk.neighbour_strength = (float)v;
+        else if (strcmp(key, "crowd.time_gap_s") == 0) c->walk.time_gap_s = (float)v;
+        else if (strcmp(key, "crowd.visitors") == 0) c->demand.daily_visitors = v;
+        else if (strcmp(key, "crowd.warn_hold_s") == 0) c->density.warn_hold_s = v;
+        else if (strcmp(key, "crowd.warn_ppm2") == 0) c->density.warn_ppm2 = v;
+        else if (strcmp(key, "ops.rain_mm_h") == 0) def->ops_params.rain_mm_h = v;
+        else if (strcmp(key, "traffic.demand_scale") == 0) def->traffic_params.demand_scale = v;
+        return true;
+    }
+    return false;
 }
 
 /// Parses `text` for one field into the definition. `where` prefixes messages ("file:line: "
@@ -149,6 +220,17 @@ static gops_status_t set_field(gops_scenario_t *sc, const field_t *f, const char
             return gops_error_set(err, GOPS_BAD_VALUE, "%s%s: found \"%s\", expected %s", where, f->key, text, f->help);
         if (strcmp(f->key, "seed") == 0) {
             def->seed = u;
+        } else if (strcmp(f->key, "ops.mobile_teams") == 0 || strcmp(f->key, "ops.posts") == 0) {
+            uint64_t max = f->key[4] == 'm' ? 500 : 10000;
+            if (u > max)
+                return gops_error_set(err, GOPS_BAD_VALUE, "%s%s: %" PRIu64 " is out of range: expected %s", where, f->key, u,
+                                      f->help);
+            if (f->key[4] == 'p') {
+                def->ops_posts = (int64_t)u;
+            } else {
+                int k = patrol_kind(&def->ops_params);
+                for (int m = GOPS_MODE_HOLIDAY; m < GOPS_MODE_COUNT; m++) def->ops_params.kinds[k].count[m] = (int)u;
+            }
         } else if (strcmp(f->key, "lua_memory_mb") == 0) {
             if (u < 16 || u > 16384)
                 return gops_error_set(err, GOPS_BAD_VALUE, "%slua_memory_mb: %" PRIu64 " is out of range: expected 16..16384", where, u);
@@ -162,9 +244,35 @@ static gops_status_t set_field(gops_scenario_t *sc, const field_t *f, const char
     case F_NUMBER: {
         char *end;
         double v = strtod(text, &end);
-        if (!*text || *end || !(v >= 0.1 && v <= 10))
+        if (!*text || *end || !set_number(def, f->key, v))
             return gops_error_set(err, GOPS_BAD_VALUE, "%s%s: found \"%s\", expected %s", where, f->key, text, f->help);
-        def->nav_cell_m = v;
+        return GOPS_OK;
+    }
+    case F_BOOL: {
+        if (strcmp(text, "true") != 0 && strcmp(text, "false") != 0)
+            return gops_error_set(err, GOPS_BAD_VALUE, "%s%s: found \"%s\", expected %s", where, f->key, text, f->help);
+        bool on = text[0] == 't';
+        if (strcmp(f->key, "crowd") == 0) def->crowd = on;
+        else if (strcmp(f->key, "traffic") == 0) def->traffic = on;
+        else def->ops = on;
+        return GOPS_OK;
+    }
+    case F_SCOPE:
+        if (strcmp(text, "zone") != 0 && strcmp(text, "district") != 0)
+            return gops_error_set(err, GOPS_BAD_VALUE, "%s%s: found \"%s\", expected %s", where, f->key, text, f->help);
+        def->ops_params.policy.zone_bound = text[0] == 'z';
+        return GOPS_OK;
+    case F_DAY: {
+        int day = gops_day_kind_from_name(text);
+        if (day < 0)
+            return gops_error_set(err, GOPS_BAD_VALUE, "%sday: found \"%s\", expected %s", where, text, f->help);
+        // The day decides the visitors' profile and daily total (FACTS.md: 295,000 on a
+        // weekday, 419,000 on a holiday); an explicit crowd.visitors still wins when set
+        // after it.
+        def->day = (gops_day_kind_t)day;
+        gops_demand_params_t fresh = gops_demand_params_default(def->day);
+        def->crowd_params.demand.day_kind = fresh.day_kind;
+        def->crowd_params.demand.daily_visitors = fresh.daily_visitors;
         return GOPS_OK;
     }
     case F_MODE: {
@@ -193,6 +301,79 @@ static int compare_text(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/// Keys that others depend on are applied first: start (finish needs it), then day (it
+/// resets the visitors' total that crowd.visitors may then override).
+static int key_pass(const char *key)
+{
+    return strcmp(key, "start") == 0 ? 0 : strcmp(key, "day") == 0 ? 1 : 2;
+}
+
+/// Converts the Lua value on top of the stack for field f into text; raises a Lua error for
+/// a wrong type.
+static void value_text(lua_State *L, const field_t *f, const char *key, char *text, size_t size)
+{
+    bool want_integer = f->type == F_UINT, want_number = f->type == F_NUMBER, want_bool = f->type == F_BOOL;
+    int t = lua_type(L, -1);
+    bool ok = want_integer ? lua_isinteger(L, -1) : want_number ? t == LUA_TNUMBER : want_bool ? t == LUA_TBOOLEAN
+                                                                                              : t == LUA_TSTRING;
+    if (!ok)
+        luaL_error(L, "scenario{}: %s: found a %s%s, expected %s", key,
+                   want_integer && t == LUA_TNUMBER ? "non-integer " : "", lua_typename(L, t), f->help);
+    if (want_bool) {
+        snprintf(text, size, "%s", lua_toboolean(L, -1) ? "true" : "false");
+    } else if (want_number) {
+        snprintf(text, size, "%.15g", lua_tonumber(L, -1));
+    } else if (want_integer) {
+        lua_Integer v = lua_tointeger(L, -1);
+        if (v < 0) luaL_error(L, "scenario{}: %s: found %I, expected %s", key, (LUAI_UACINT)v, f->help);
+        snprintf(text, size, "%lld", (long long)v);
+    } else {
+        snprintf(text, size, "%s", lua_tostring(L, -1));
+    }
+}
+
+/// Appends the keys of the table at `index` to the Lua array at `out` as "prefix.key"
+/// strings (kept alive by that array); nested tables are flattened one level
+/// ("crowd = { time_gap_s = 1 }").
+static void collect_keys(lua_State *L, int index, const char *prefix, int out)
+{
+    lua_pushnil(L);
+    while (lua_next(L, index)) {
+        if (lua_type(L, -2) != LUA_TSTRING)
+            luaL_error(L, "scenario{}: keys must be names, found a %s key", luaL_typename(L, -2));
+        if (luaL_len(L, out) >= 256) luaL_error(L, "scenario{}: too many keys");
+        const char *k = lua_tostring(L, -2);
+        char full[128];
+        snprintf(full, sizeof full, "%s%s%s", prefix, prefix[0] ? "." : "", k);
+        if (lua_istable(L, -1) && !prefix[0]) {
+            collect_keys(L, lua_gettop(L), full, out);
+        } else {
+            lua_pushstring(L, full);
+            lua_rawseti(L, out, luaL_len(L, out) + 1);
+        }
+        lua_pop(L, 1);
+    }
+}
+
+/// Pushes the value of a possibly dotted key of the table at index 1.
+static void push_value(lua_State *L, const char *key)
+{
+    const char *dot = strchr(key, '.');
+    if (!dot) {
+        lua_getfield(L, 1, key);
+        return;
+    }
+    lua_pushlstring(L, key, (size_t)(dot - key));
+    lua_gettable(L, 1);
+    if (lua_istable(L, -1)) {
+        lua_getfield(L, -1, dot + 1);
+        lua_remove(L, -2);
+    } else { // written flat: ["crowd.time_gap_s"] = ...
+        lua_pop(L, 1);
+        lua_getfield(L, 1, key);
+    }
+}
+
 /// scenario{...}: validates every key (in sorted order, so messages do not depend on Lua's
 /// randomised table order), then stores the definition.
 int gops_lua_scenario(lua_State *L)
@@ -201,49 +382,36 @@ int gops_lua_scenario(lua_State *L)
     luaL_checktype(L, 1, LUA_TTABLE);
     if (sc->world) return luaL_error(L, "scenario{} may only be declared while the scenario file loads");
     if (sc->def_seen) return luaL_error(L, "scenario{} declared twice: a scenario file declares exactly one");
-    const char *keys[64];
-    int n = 0;
-    lua_pushnil(L);
-    while (lua_next(L, 1)) {
+    lua_newtable(L);
+    int key_table = lua_gettop(L);
+    collect_keys(L, 1, "", key_table);
+    const char *keys[256];
+    int n = (int)luaL_len(L, key_table);
+    for (int i = 0; i < n; i++) {
+        lua_rawgeti(L, key_table, i + 1);
+        keys[i] = lua_tostring(L, -1); // anchored by key_table
         lua_pop(L, 1);
-        if (lua_type(L, -1) != LUA_TSTRING)
-            return luaL_error(L, "scenario{}: keys must be names, found a %s key", luaL_typename(L, -1));
-        if (n == 64) return luaL_error(L, "scenario{}: too many keys");
-        keys[n++] = lua_tostring(L, -1);
     }
     qsort(keys, (size_t)n, sizeof keys[0], compare_text);
-    // start first: finish depends on it.
-    for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < n; i++) {
-            bool is_start = strcmp(keys[i], "start") == 0;
-            if ((pass == 0) != is_start) continue;
+    char message[1200] = "";
+    for (int pass = 0; pass < 3 && !message[0]; pass++) {
+        for (int i = 0; i < n && !message[0]; i++) {
+            if (key_pass(keys[i]) != pass) continue;
             const field_t *f = find_field(keys[i]);
             gops_error_t err;
             if (!f) {
                 unknown_key("", keys[i], &err);
-                return luaL_error(L, "scenario{}: %s", err.message);
+                snprintf(message, sizeof message, "scenario{}: %s", err.message);
+                break;
             }
-            lua_getfield(L, 1, keys[i]);
-            bool want_integer = f->type == F_UINT, want_number = f->type == F_NUMBER;
-            int t = lua_type(L, -1);
-            if (want_integer ? !lua_isinteger(L, -1) : want_number ? t != LUA_TNUMBER : t != LUA_TSTRING)
-                return luaL_error(L, "scenario{}: %s: found a %s%s, expected %s", keys[i],
-                                  want_integer && t == LUA_TNUMBER ? "non-integer " : "", lua_typename(L, t), f->help);
+            push_value(L, keys[i]);
             char text[1024];
-            if (want_number) {
-                snprintf(text, sizeof text, "%.17g", lua_tonumber(L, -1));
-            } else if (want_integer) {
-                lua_Integer v = lua_tointeger(L, -1);
-                if (v < 0)
-                    return luaL_error(L, "scenario{}: %s: found %I, expected %s", keys[i], (LUAI_UACINT)v, f->help);
-                snprintf(text, sizeof text, "%lld", (long long)v);
-            } else {
-                snprintf(text, sizeof text, "%s", lua_tostring(L, -1));
-            }
+            value_text(L, f, keys[i], text, sizeof text);
             lua_pop(L, 1);
-            if (set_field(sc, f, text, "", &err) != GOPS_OK) return luaL_error(L, "scenario{}: %s", err.message);
+            if (set_field(sc, f, text, "", &err) != GOPS_OK) snprintf(message, sizeof message, "scenario{}: %s", err.message);
         }
     }
+    if (message[0]) return luaL_error(L, "%s", message);
     sc->def_seen = true;
     return 0;
 }

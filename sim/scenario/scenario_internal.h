@@ -7,6 +7,7 @@
 #include "core/rng.h"
 #include "scenario/sandbox.h"
 #include "scenario/scenario.h"
+#include "world/map.h"
 
 #include <lua.h>
 
@@ -31,6 +32,41 @@ typedef struct gops_hook {
     int event;             ///< on(): gops_event_type_t
 } gops_hook_t;
 
+/// A lab item declared while the file loads, applied to the crowd at attach.
+typedef struct gops_lab_exit {
+    char name[64];
+    gops_polygon_t area;
+} gops_lab_exit_t;
+
+typedef struct gops_lab_spawn {
+    double at_s;
+    double x0, y0, x1, y1; ///< area (a point when x0 == x1 and y0 == y1)
+    uint32_t count;
+    double speed_lo, speed_hi; ///< m/s, uniform
+    double radius;
+    uint8_t group;
+    int32_t exits[8];      ///< indices into lab exits; each pedestrian takes the nearest
+    uint32_t exit_count;   ///< 0: fixed direction
+    double dir_x, dir_y;
+    char where[160];
+} gops_lab_spawn_t;
+
+typedef struct gops_lab_line {
+    char name[64];
+    gops_point_t a, b;
+} gops_lab_line_t;
+
+typedef struct gops_lab {
+    gops_map_t *map;       ///< built by lab{}, handed to the world at attach
+    double periodic_min_x, periodic_max_x; ///< periodic_max_x > periodic_min_x: wrap in x
+    gops_lab_exit_t *exits;
+    uint32_t exit_count;
+    gops_lab_spawn_t *spawns;
+    uint32_t spawn_count;
+    gops_lab_line_t *lines;
+    uint32_t line_count;
+} gops_lab_t;
+
 struct gops_scenario {
     gops_sandbox_t *sb;
     gops_scenario_def_t def;
@@ -42,6 +78,8 @@ struct gops_scenario {
     gops_expectation_t *expects;
     uint32_t expect_count, expect_capacity;
     char dir[1024];      ///< folder of the scenario file, for relative paths
+    gops_lab_t lab;      ///< lab geometry and pedestrians (validation scenarios)
+    char known_failure[256]; ///< why the scenario's expectations are known to fail, "" if not
 };
 
 /// Fetches the scenario a C API function was registered with (upvalue 1).
@@ -65,5 +103,11 @@ void gops_expect_register_api(gops_scenario_t *sc);
 
 /// World queries and actions (lua_world.c).
 void gops_lua_world_register_api(gops_scenario_t *sc);
+
+/// Lab geometry, spawns, counting lines and crowd queries (lua_crowd.c).
+void gops_lua_crowd_register_api(gops_scenario_t *sc);
+/// Applies the lab's exits, spawns and lines to the world's crowd.
+gops_status_t gops_lab_apply(gops_scenario_t *sc, gops_error_t *err);
+void gops_lab_free(gops_lab_t *lab);
 
 #endif

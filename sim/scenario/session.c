@@ -8,6 +8,10 @@
 #include "core/simtime.h"
 #include "output/outdir.h"
 #include "output/summary.h"
+#include "crowd/crowd.h"
+#include "ops/incident_log.h"
+#include "ops/ops.h"
+#include "traffic/traffic.h"
 #include "scenario/scenario.h"
 #include "world/world_internal.h"
 
@@ -48,10 +52,73 @@ static gops_status_t apply_overrides(const gops_run_options_t *o, gops_scenario_
     return GOPS_OK;
 }
 
+/// Pedestrians walk whenever the world has a district and the scenario wants a crowd; a lab
+/// has no visitors (only its own spawns) and may wrap around in x.
+static gops_status_t attach_crowd(gops_scenario_t *sc, gops_world_t *world, bool lab, gops_error_t *err)
+{
+    const gops_scenario_def_t *def = gops_scenario_def(sc);
+    if (!def->crowd || !gops_world_district(world)) return GOPS_OK;
+    gops_crowd_params_t params = def->crowd_params;
+    params.visitors = !lab;
+    double x0, x1;
+    if (gops_scenario_lab_periodic(sc, &x0, &x1)) {
+        params.walk.periodic_min_x = (float)x0;
+        params.walk.periodic_x = (float)(x1 - x0);
+    }
+    return gops_crowd_attach(world, &params, err) ? GOPS_OK : err->status;
+}
+
+/// Traffic and operations run on district maps (not on lab geometry): traffic where the map
+/// has roads, operations wherever there is a district.
+static gops_status_t attach_district_models(gops_scenario_t *sc, gops_world_t *world, gops_error_t *err)
+{
+    const gops_scenario_def_t *def = gops_scenario_def(sc);
+    const gops_district_t *d = gops_world_district(world);
+    if (!d) return GOPS_OK;
+    if (def->traffic && d->roads->edge_count > 0 && !gops_traffic_attach(world, &def->traffic_params, err))
+        return err->status;
+    if (!def->ops) return GOPS_OK;
+    gops_ops_t *ops = gops_ops_attach(world, &def->ops_params, err);
+    if (!ops) return err->status;
+    for (int64_t k = def->ops_posts; k >= 0 && k < (int64_t)gops_ops_post_count(ops); k++)
+        if (gops_ops_set_post_modes(ops, (uint32_t)k, 0, err) != GOPS_OK) return err->status;
+    return GOPS_OK;
+}
+
+/// Passes the crowd's density warnings to the coordination centre, which dispatches on them.
+static void forward_warnings(gops_world_t *world)
+{
+    gops_ops_t *ops = gops_ops_of(world);
+    gops_crowd_t *crowd = gops_world_crowd(world);
+    if (!ops || !crowd) return;
+    uint32_t n;
+    const gops_event_t *ev = gops_world_events(world, &n);
+    for (uint32_t i = 0; i < n; i++) {
+        if (ev[i].type != GOPS_EVENT_DENSITY_WARNING) continue;
+        gops_density_t *density = gops_crowd_density(crowd);
+        const gops_density_area_t *area = gops_density_area(density, (uint32_t)ev[i].a);
+        if (!area || area->peak_cell == GOPS_DENSITY_NONE) continue;
+        gops_ops_report_density_warning(ops, gops_density_cell_point(density, area->peak_cell), (double)ev[i].b / 1000.0,
+                                        gops_world_elapsed(world));
+    }
+}
+
 static void sample(gops_timeseries_t *ts, gops_world_t *world)
 {
     gops_timeseries_add(ts, gops_world_time(world), gops_world_elapsed(world), gops_world_mode(world),
                         gops_world_gauges(world));
+}
+
+/// Snapshot requests of this tick's hooks, then the recorder: notes, snapshots, peak picture.
+static gops_status_t record(gops_scenario_t *sc, gops_report_recorder_t *rec, const gops_world_t *world,
+                            gops_error_t *err)
+{
+    char name[GOPS_SNAPSHOT_NAME_MAX];
+    while (gops_scenario_take_snapshot(sc, name)) {
+        gops_status_t st = gops_report_recorder_request(rec, name, err);
+        if (st != GOPS_OK) return st;
+    }
+    return gops_report_recorder_tick(rec, world, err);
 }
 
 gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *result, gops_error_t *err)
@@ -64,6 +131,7 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
     gops_timeseries_init(&ts);
     gops_outdir_t out = {0};
     bool out_begun = false;
+    gops_report_recorder_t rec = {0};
 
     gops_scenario_t *sc = gops_scenario_load(o->scenario_path, o->sets, o->set_count, err);
     if (!sc) return err->status;
@@ -91,21 +159,30 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
     wd.map_path = def->map_path[0] ? def->map_path : NULL;
     wd.nav_cell_m = def->nav_cell_m;
     wd.threads = o->threads > 0 ? o->threads : gops_parallel_max_threads();
-    if (!(world = gops_world_create(&wd, err))) {
+    gops_map_t *lab_map = gops_scenario_take_lab_map(sc);
+    world = lab_map ? gops_world_create_with_map(&wd, lab_map, err) : gops_world_create(&wd, err);
+    if (!world) {
         st = err->status;
         goto cleanup;
     }
+    if ((st = attach_crowd(sc, world, lab_map != NULL, err)) != GOPS_OK) goto cleanup;
+    if (!lab_map && (st = attach_district_models(sc, world, err)) != GOPS_OK) goto cleanup;
     if ((st = gops_scenario_attach(sc, world, err)) != GOPS_OK) goto cleanup;
+    gops_report_recorder_init(&rec, def->name, out_begun ? out.staging : NULL, o->snapshot_every_s, def->tick_s,
+                              &o->pictures);
 
     uint64_t total_ticks = (uint64_t)llround(def->duration_s / def->tick_s);
     uint64_t minute_ticks = (uint64_t)llround(60.0 / def->tick_s);
     double next_progress = wall_start;
     sample(&ts, world);
+    if ((st = record(sc, &rec, world, err)) != GOPS_OK) goto cleanup;
     for (uint64_t t = 0; t < total_ticks; t++) {
         if ((st = gops_scenario_before_tick(sc, err)) != GOPS_OK) goto cleanup;
         gops_world_step(world);
+        forward_warnings(world);
         if ((st = gops_scenario_after_tick(sc, err)) != GOPS_OK) goto cleanup;
         uint64_t done = gops_world_tick(world);
+        if ((st = record(sc, &rec, world, err)) != GOPS_OK) goto cleanup;
         if (o->on_tick && !o->on_tick(world, o->on_tick_user)) {
             result->partial = true;
             if (done % minute_ticks != 0) sample(&ts, world);
@@ -124,6 +201,7 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
     // Hooks due exactly at the end time fire once more, so at(finish) can set final KPIs;
     // actions they queue have no tick left to apply in.
     if (!result->partial && (st = gops_scenario_before_tick(sc, err)) != GOPS_OK) goto cleanup;
+    if (!result->partial && (st = record(sc, &rec, world, err)) != GOPS_OK) goto cleanup; // their snapshot() calls
     if (o->progress)
         o->progress(gops_world_elapsed(world), def->duration_s, wall_now() - wall_start, gops_world_time(world),
                     o->progress_user);
@@ -133,6 +211,14 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
     const gops_expectation_t *exps = gops_scenario_expectations(sc, &n_exp);
     result->expectations = n_exp;
     for (uint32_t i = 0; i < n_exp; i++) {
+        size_t used_m = strlen(result->measured);
+        char value[64];
+        if (exps[i].measured)
+            snprintf(value, sizeof value, "%.6g", exps[i].actual);
+        else
+            snprintf(value, sizeof value, "null");
+        snprintf(result->measured + used_m, sizeof result->measured - used_m, "%s = %s (expected %s %.6g) %s\n",
+                 exps[i].metric, value, gops_expect_op_text(exps[i].op), exps[i].value, exps[i].passed ? "pass" : "FAIL");
         if (exps[i].passed) continue;
         result->expectations_failed++;
         size_t used = strlen(result->failures);
@@ -144,6 +230,7 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
         snprintf(result->failures + used, sizeof result->failures - used, "%s: expect %s %s %.6g failed (actual %s)\n",
                  exps[i].where, exps[i].metric, gops_expect_op_text(exps[i].op), exps[i].value, actual);
     }
+    snprintf(result->known_failure, sizeof result->known_failure, "%s", gops_scenario_known_failure(sc));
     result->passed = result->expectations_failed == 0 && !result->partial; // a cut-short run proves nothing
     result->state_hash = gops_world_state_hash(world);
     result->sim_seconds = gops_world_elapsed(world);
@@ -172,11 +259,17 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
             .kpis = gops_world_kpis(world),
         };
         if ((st = gops_outputs_write(out.staging, &report, &ts, err)) != GOPS_OK) goto cleanup;
+        const gops_ops_t *ops = gops_ops_of_const(world);
+        if (ops && (st = gops_ops_write_incidents(ops, out.staging, err)) != GOPS_OK) goto cleanup;
+        if ((st = gops_report_recorder_finish(&rec, world, &report, def->description, &ts, err)) != GOPS_OK)
+            goto cleanup;
         if ((st = gops_outdir_commit(&out, err)) != GOPS_OK) goto cleanup;
         out_begun = false;
     }
+    if (o->on_end && !result->partial) o->on_end(world, o->on_tick_user);
 
 cleanup:
+    gops_report_recorder_free(&rec);
     if (out_begun) gops_outdir_abort(&out);
     gops_timeseries_free(&ts);
     gops_world_destroy(world);

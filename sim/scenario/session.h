@@ -7,6 +7,8 @@
 #define GOPS_SCENARIO_SESSION_H
 
 #include "gridops/gridops.h"
+#include "output/report.h"
+#include "scenario/scenario.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -33,6 +35,11 @@ typedef struct gops_run_options {
     void *progress_user;
     gops_tick_fn *on_tick;      ///< called after every tick; may be NULL
     void *on_tick_user;
+    gops_tick_fn *on_end;       ///< called once with on_tick_user after the outputs of a run that
+                                ///< ran to its end are written, the world still alive (a view
+                                ///< holding its last frame); its return value is ignored; may be NULL
+    double snapshot_every_s;    ///< > 0: snapshots/HHMM.png every this many simulated seconds, from the start
+    gops_picture_hooks_t pictures; ///< draws snapshots and report pictures; all NULL without a renderer
 } gops_run_options_t;
 
 typedef struct gops_run_result {
@@ -45,7 +52,13 @@ typedef struct gops_run_result {
     bool passed;
     bool partial;        ///< stopped early by on_tick
     char failures[2048]; ///< one line per failed expectation: "file:line: metric op value (actual x)"
+    char known_failure[256]; ///< the scenario's known_failure("...") reason, "" if none
+    char measured[4096]; ///< one line per expectation: "metric = actual (op value) pass|FAIL"
 } gops_run_result_t;
+
+/// Takes the oldest snapshot("name") request made by the scenario's hooks (lua_world.c) into
+/// name; false when none is pending. The session turns requests into pictures after each tick.
+bool gops_scenario_take_snapshot(gops_scenario_t *scenario, char name[GOPS_SNAPSHOT_NAME_MAX]);
 
 /// Defaults: write outputs, threads 0 (all cores), no overrides.
 gops_run_options_t gops_run_options_default(void);

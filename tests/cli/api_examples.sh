@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-# Every ```lua example in scenarios/API.md that declares scenario{} and expectations is a
-# complete scenario: run them all with `gridops check`, so the documentation cannot rot.
+# Every ```lua example in scenarios/API.md is a complete scenario: run them with `gridops
+# check`, so the documentation cannot rot. Examples on the district map (the Traffic and
+# Operations sections) are run by the test_lua_traffic / test_lua_ops suites instead.
 . "$(dirname "$0")/lib/common.sh"
 
 mkdir -p "$TMP/examples"
@@ -9,6 +10,7 @@ awk -v dir="$TMP/examples" '
   /^```$/    { inside = 0; next }
   inside     { print > file }
 ' "$SRC/scenarios/API.md"
+grep -l 'map = ' "$TMP"/examples/*.lua | xargs -r rm
 count=$(ls "$TMP/examples" | wc -l)
 checks=$((checks + 1))
 [ "$count" -ge 8 ] || { echo "FAIL: only $count examples extracted"; fails=$((fails+1)); }

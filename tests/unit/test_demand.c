@@ -453,7 +453,7 @@ START_TEST(entries_exits_and_walkers_match_their_distributions)
         by_group[g]++;
         REQUIRE(v->v0[i] >= (float)p.speed_min_ms[g] && v->v0[i] <= (float)p.speed_max_ms[g], "v0 %.3f outside band %d",
                 v->v0[i], g);
-        REQUIRE(v->radius[i] >= 0.15f && v->radius[i] <= 0.25f, "radius %.3f", v->radius[i]);
+        REQUIRE(v->radius[i] >= (float)p.radius_min_m && v->radius[i] <= (float)p.radius_max_m, "radius %.3f", v->radius[i]);
         REQUIRE(v->patience[i] >= 60.0f && v->patience[i] <= 3600.0f, "patience %.1f", v->patience[i]);
         r_sum += v->radius[i];
         below_patience += v->patience[i] < 600.0f;
@@ -477,7 +477,7 @@ START_TEST(entries_exits_and_walkers_match_their_distributions)
     double expect = 0.9 + 0.1 * sq, share = same_exit / (double)non_garage;
     ck_assert_msg(fabs(share - expect) < 5 * sqrt(expect * (1 - expect) / non_garage), "same exit %.4f vs %.4f", share,
                   expect);
-    ck_assert_double_eq_tol(r_sum / N, 0.20, 0.001);
+    ck_assert_double_eq_tol(r_sum / N, p.radius_mean_m, 0.001);
     ck_assert_double_eq_tol(below_patience / N, 0.5, 0.01); // median 600 s
     gops_demand_destroy(d);
     gops_map_destroy(m);

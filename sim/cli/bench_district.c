@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+// District benchmarks: pedestrians walking between the Erqi map's destinations (the whole
+// crowd tick: routing on distance fields, walking, measures), and the start-up cost of the
+// map and its fields. Fixtures are seeded, so runs compare.
+#include "cli/bench.h"
+
+#include "crowd/crowd.h"
+#include "world/world_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static const char *erqi_path(void)
+{
+    static const char local[] = "assets/maps/erqi.geojson";
+    return access(local, R_OK) == 0 ? local : GOPS_SOURCE_DIR "/assets/maps/erqi.geojson";
+}
+
+/// A world on the Erqi map with a crowd whose visitors never arrive (0 a day) but whose
+/// destination fields exist; pedestrians roam between destinations.
+static gops_world_t *erqi_world(int threads)
+{
+    gops_world_def_t def = gops_world_def_default();
+    def.map_path = erqi_path();
+    def.threads = threads;
+    def.seed = 7;
+    gops_error_t err;
+    gops_world_t *w = gops_world_create(&def, &err);
+    if (!w) {
+        fprintf(stderr, "gridops bench: %s\n", err.message);
+        return NULL;
+    }
+    gops_crowd_params_t p = gops_crowd_params_default(GOPS_DAY_WEEKDAY);
+    p.demand.daily_visitors = 0;
+    p.roam = true;
+    if (!gops_crowd_attach(w, &p, &err)) {
+        fprintf(stderr, "gridops bench: %s\n", err.message);
+        gops_world_destroy(w);
+        return NULL;
+    }
+    return w;
+}
+
+static void *walk_setup(uint32_t n, int threads)
+{
+    gops_world_t *w = erqi_world(threads);
+    if (!w) return NULL;
+    gops_crowd_t *c = gops_world_crowd(w);
+    const gops_walkable_t *walk = gops_world_district(w)->walk;
+    gops_rng_t rng;
+    gops_rng_seed(&rng, 7, GOPS_STREAM_BENCH);
+    uint16_t dests = gops_crowd_destination_count(c);
+    gops_error_t err;
+    for (uint32_t i = 0; i < n; i++) {
+        gops_point_t p = gops_walkable_centre(walk, walk->cells[gops_rng_below(&rng, walk->count)]);
+        gops_spawn_t s = {
+            .x = (float)(p.x + gops_rng_range(&rng, -0.3, 0.3)),
+            .y = (float)(p.y + gops_rng_range(&rng, -0.3, 0.3)),
+            .v0 = (float)gops_rng_range(&rng, 1.0, 1.5),
+            .radius = 0.2f,
+            .dest = (uint16_t)gops_rng_below(&rng, dests),
+        };
+        if (gops_crowd_spawn(c, &s, &err) != GOPS_OK) {
+            s.x = (float)p.x, s.y = (float)p.y; // the jitter left the cell: use its centre
+            gops_crowd_spawn(c, &s, &err);
+        }
+    }
+    gops_world_step(w); // places everyone
+    return w;
+}
+
+static void walk_tick(void *fixture)
+{
+    gops_world_step(fixture);
+}
+
+static void walk_teardown(void *fixture)
+{
+    gops_world_destroy(fixture);
+}
+
+/// Start-up: one "tick" is loading the map, building the raster and every field.
+static void *startup_setup(uint32_t n, int threads)
+{
+    (void)n;
+    int *t = malloc(sizeof *t);
+    if (t) *t = threads;
+    return t;
+}
+
+static void startup_tick(void *fixture)
+{
+    gops_world_destroy(erqi_world(*(int *)fixture));
+}
+
+const gops_bench_case_t gops_bench_district_cases[] = {
+    {"crowd_erqi_startup", 0, 0.1, startup_setup, startup_tick, free},
+    {"crowd_erqi_10k", 10000, 0.1, walk_setup, walk_tick, walk_teardown},
+    {"crowd_erqi_100k", 100000, 0.1, walk_setup, walk_tick, walk_teardown},
+    {"crowd_erqi_300k", 300000, 0.1, walk_setup, walk_tick, walk_teardown},
+};
+const int gops_bench_district_case_count = sizeof gops_bench_district_cases / sizeof gops_bench_district_cases[0];

@@ -1,0 +1,701 @@
+// SPDX-License-Identifier: MIT
+// The crowd subsystem (see crowd.h). One tick:
+//   1. lab spawns that are due, then the visitors demand brings in [t, t + dt);
+//   2. demand timers: visitors leaving buildings, queues admitted or given up, lingering done;
+//   3. routing (parallel): each pedestrian's desired direction from its destination's field,
+//      and whether it has arrived; arrivals are then handled in index order;
+//   4. walking (parallel, Jacobi), counting lines, the wall invariant, density and warnings.
+// Ordering: spawns in queue order, visitors by id, demand events as demand lists them,
+// arrivals by ascending pedestrian index; removals from the highest index down (each
+// removal moves the last pedestrian into the hole). Nothing depends on the thread count.
+#include "crowd/crowd.h"
+
+#include "core/log.h"
+#include "core/parallel.h"
+#include "core/simtime.h"
+#include "crowd/field.h"
+#include "world/geometry.h"
+#include "world/world_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/// What a pedestrian is doing; kept beside the pedestrian arrays, moved with them.
+enum { PED_WALK, PED_QUEUED, PED_LINGER, PED_FIXED };
+
+typedef struct lab_exit {
+    char name[64];
+    uint16_t dest;
+    uint64_t count;
+    double last_s;
+} lab_exit_t;
+
+typedef struct destination_cells {
+    uint32_t *cells; ///< walkable indices of the destination (area cells, door cells)
+    uint32_t count;
+} destination_cells_t;
+
+struct gops_crowd {
+    gops_world_t *world;
+    const gops_district_t *district;
+    gops_crowd_params_t params;
+    gops_pedestrians_t peds;
+    uint8_t *mode;       ///< per pedestrian: PED_*
+    float *tx, *ty;      ///< per pedestrian: lingering spot, m
+    uint8_t *arrived;    ///< per pedestrian scratch, set by routing
+    float *prev_x, *prev_y; ///< positions before walking (counting lines)
+    uint32_t scratch_capacity;
+
+    gops_field_t wall;
+    gops_walk_context_t walk;
+    gops_field_t *fields;           ///< by destination index
+    destination_cells_t *dest_cells; ///< by destination index
+    uint16_t dest_count, dest_capacity;
+
+    gops_demand_t *demand;
+    uint32_t *ped_of_visitor;       ///< by visitor id: pedestrian index, UINT32_MAX when not on foot
+    uint32_t visitor_capacity;
+    double day_offset_s;            ///< seconds after midnight at the start
+    double demand_until_s;          ///< end of the last arrival window (windows must abut exactly)
+
+    lab_exit_t *exits;
+    uint32_t exit_count;
+    gops_spawn_t *spawns;           ///< queued, sorted by at_s (stable)
+    uint32_t spawn_count, spawn_next, spawn_capacity;
+
+    gops_density_t *density;
+    gops_counting_lines_t *lines;
+    gops_crowd_stats_t stats;
+    uint64_t warning_events;
+};
+
+gops_crowd_params_t gops_crowd_params_default(gops_day_kind_t day)
+{
+    return (gops_crowd_params_t){
+        .walk = gops_walk_params_default(),
+        .density = gops_density_def_default(),
+        .lines = gops_counting_lines_def_default(),
+        .visitors = true,
+        .demand = gops_demand_params_default(day),
+        .arrive_radius_m = 1.0f,
+        .spawn_jitter_m = 1.5f,
+    };
+}
+
+gops_crowd_t *gops_world_crowd(const gops_world_t *world)
+{
+    return gops_world_subsystem(world, "crowd");
+}
+
+const gops_pedestrians_t *gops_crowd_pedestrians(const gops_world_t *world)
+{
+    gops_crowd_t *c = gops_world_crowd(world);
+    return c ? &c->peds : NULL;
+}
+
+const gops_crowd_params_t *gops_crowd_params(const gops_crowd_t *c) { return &c->params; }
+gops_density_t *gops_crowd_density(gops_crowd_t *c) { return c->density; }
+gops_demand_t *gops_crowd_demand(gops_crowd_t *c) { return c->demand; }
+const gops_counting_lines_t *gops_crowd_lines(const gops_crowd_t *c) { return c->lines; }
+const gops_crowd_stats_t *gops_crowd_stats(const gops_crowd_t *c) { return &c->stats; }
+
+// ---------------------------------------------------------------------------------------
+// Pedestrian bookkeeping: every add and remove goes through here, so the side arrays and
+// the visitor → pedestrian map stay in step with the pedestrian arrays.
+
+static bool reserve_side(gops_crowd_t *c, uint32_t n)
+{
+    if (n <= c->scratch_capacity) return true;
+    uint32_t cap = c->scratch_capacity ? c->scratch_capacity : 1024;
+    while (cap < n) cap *= 2;
+    uint8_t *mode = realloc(c->mode, cap);
+    if (mode) c->mode = mode;
+    float *tx = realloc(c->tx, cap * sizeof *tx);
+    if (tx) c->tx = tx;
+    float *ty = realloc(c->ty, cap * sizeof *ty);
+    if (ty) c->ty = ty;
+    uint8_t *arrived = realloc(c->arrived, cap);
+    if (arrived) c->arrived = arrived;
+    float *px = realloc(c->prev_x, cap * sizeof *px);
+    if (px) c->prev_x = px;
+    float *py = realloc(c->prev_y, cap * sizeof *py);
+    if (py) c->prev_y = py;
+    if (!mode || !tx || !ty || !arrived || !px || !py) return false;
+    c->scratch_capacity = cap;
+    return true;
+}
+
+static bool map_visitor(gops_crowd_t *c, uint32_t visitor, uint32_t ped)
+{
+    if (visitor >= c->visitor_capacity) {
+        uint32_t cap = c->visitor_capacity ? c->visitor_capacity : 4096;
+        while (cap <= visitor) cap *= 2;
+        uint32_t *grown = realloc(c->ped_of_visitor, cap * sizeof *grown);
+        if (!grown) return false;
+        for (uint32_t i = c->visitor_capacity; i < cap; i++) grown[i] = UINT32_MAX;
+        c->ped_of_visitor = grown;
+        c->visitor_capacity = cap;
+    }
+    c->ped_of_visitor[visitor] = ped;
+    return true;
+}
+
+static uint32_t add_ped(gops_crowd_t *c, float x, float y, float v0, float radius, uint8_t group, uint16_t dest,
+                        uint32_t visitor)
+{
+    if (!reserve_side(c, c->peds.count + 1)) return UINT32_MAX;
+    uint32_t i = gops_pedestrians_add(&c->peds, x, y, v0, radius, group);
+    if (i == UINT32_MAX) return i;
+    c->peds.dest[i] = dest;
+    c->peds.visitor[i] = visitor;
+    c->mode[i] = PED_WALK;
+    c->tx[i] = c->ty[i] = 0;
+    if (visitor != UINT32_MAX && !map_visitor(c, visitor, i)) {
+        gops_pedestrians_remove(&c->peds, i);
+        return UINT32_MAX;
+    }
+    c->stats.spawned++;
+    return i;
+}
+
+static void remove_ped(gops_crowd_t *c, uint32_t i)
+{
+    uint32_t last = c->peds.count - 1;
+    if (c->peds.visitor[i] != UINT32_MAX) c->ped_of_visitor[c->peds.visitor[i]] = UINT32_MAX;
+    gops_pedestrians_remove(&c->peds, i);
+    if (i != last) {
+        c->mode[i] = c->mode[last];
+        c->tx[i] = c->tx[last];
+        c->ty[i] = c->ty[last];
+        if (c->peds.visitor[i] != UINT32_MAX) c->ped_of_visitor[c->peds.visitor[i]] = i;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Destinations and their fields.
+
+static gops_status_t add_destination(gops_crowd_t *c, uint32_t *cells, uint32_t count, gops_error_t *err)
+{
+    if (c->dest_count == c->dest_capacity) {
+        uint16_t cap = c->dest_capacity ? (uint16_t)(c->dest_capacity * 2) : 64;
+        gops_field_t *f = realloc(c->fields, cap * sizeof *f);
+        if (f) c->fields = f;
+        destination_cells_t *d = realloc(c->dest_cells, cap * sizeof *d);
+        if (d) c->dest_cells = d;
+        if (!f || !d) {
+            free(cells);
+            return gops_error_set(err, GOPS_NOMEM, "out of memory for crowd destinations");
+        }
+        c->dest_capacity = cap;
+    }
+    uint16_t k = c->dest_count;
+    c->dest_cells[k] = (destination_cells_t){cells, count};
+    memset(&c->fields[k], 0, sizeof c->fields[k]);
+    c->dest_count++;
+    if (count == 0) return GOPS_OK; // unreachable destination (e.g. every door closed): an empty field
+    return gops_field_compute(c->district->walk, cells, count, NULL, NULL, &c->fields[k], err);
+}
+
+static gops_status_t build_demand_destinations(gops_crowd_t *c, gops_error_t *err)
+{
+    const gops_destinations_t *t = gops_demand_destinations(c->demand);
+    for (uint16_t k = 0; k < t->count; k++) {
+        uint32_t *cells = NULL, count = 0;
+        gops_status_t st = gops_destinations_cells(t, c->district->map, c->district->walk, k, NULL, &cells, &count, err);
+        if (st != GOPS_OK) return st;
+        if ((st = add_destination(c, cells, count, err)) != GOPS_OK) return st;
+    }
+    return GOPS_OK;
+}
+
+gops_status_t gops_crowd_add_exit(gops_crowd_t *c, const char *name, const gops_polygon_t *area, uint16_t *dest,
+                                  gops_error_t *err)
+{
+    if (gops_crowd_find_exit(c, name) != GOPS_NO_DEST)
+        return gops_error_set(err, GOPS_BAD_VALUE, "exit \"%s\" is defined twice", name);
+    const gops_walkable_t *w = c->district->walk;
+    uint32_t *cells = malloc((w->count ? w->count : 1) * sizeof *cells), n = 0;
+    if (!cells) return gops_error_set(err, GOPS_NOMEM, "out of memory for exit \"%s\"", name);
+    for (uint32_t i = 0; i < w->count; i++)
+        if (gops_polygon_contains(area, gops_walkable_centre(w, w->cells[i]))) cells[n++] = i;
+    if (n == 0) {
+        free(cells);
+        return gops_error_set(err, GOPS_BAD_VALUE, "exit \"%s\" covers no walkable cell: draw it over the walkable area",
+                              name);
+    }
+    lab_exit_t *grown = realloc(c->exits, (c->exit_count + 1) * sizeof *grown);
+    if (!grown) {
+        free(cells);
+        return gops_error_set(err, GOPS_NOMEM, "out of memory for exit \"%s\"", name);
+    }
+    c->exits = grown;
+    uint16_t k = c->dest_count;
+    gops_status_t st = add_destination(c, cells, n, err);
+    if (st != GOPS_OK) return st;
+    lab_exit_t *e = &c->exits[c->exit_count++];
+    memset(e, 0, sizeof *e);
+    snprintf(e->name, sizeof e->name, "%s", name);
+    e->dest = k;
+    e->last_s = NAN;
+    *dest = k;
+    return GOPS_OK;
+}
+
+uint16_t gops_crowd_find_exit(const gops_crowd_t *c, const char *name)
+{
+    for (uint32_t i = 0; i < c->exit_count; i++)
+        if (strcmp(c->exits[i].name, name) == 0) return c->exits[i].dest;
+    return GOPS_NO_DEST;
+}
+
+static lab_exit_t *exit_of_dest(gops_crowd_t *c, uint16_t dest)
+{
+    for (uint32_t i = 0; i < c->exit_count; i++)
+        if (c->exits[i].dest == dest) return &c->exits[i];
+    return NULL;
+}
+
+uint16_t gops_crowd_destination_count(const gops_crowd_t *c)
+{
+    return c->dest_count;
+}
+
+float gops_crowd_distance(const gops_crowd_t *c, uint16_t dest, float x, float y)
+{
+    if (dest >= c->dest_count || !c->fields[dest].dist) return INFINITY;
+    return gops_field_sample(c->district->walk, &c->fields[dest], x, y);
+}
+
+uint64_t gops_crowd_exit_count(const gops_crowd_t *c, uint16_t dest, double *last_s)
+{
+    for (uint32_t i = 0; i < c->exit_count; i++)
+        if (c->exits[i].dest == dest) {
+            if (last_s) *last_s = c->exits[i].last_s;
+            return c->exits[i].count;
+        }
+    if (last_s) *last_s = NAN;
+    return 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// Spawning.
+
+static bool walkable_at(const gops_walkable_t *w, float x, float y)
+{
+    uint32_t cell = gops_walkable_cell_at(w, (gops_point_t){x, y});
+    return cell != GOPS_WALKABLE_NONE && gops_walkable_is_set(w, cell);
+}
+
+gops_status_t gops_crowd_spawn(gops_crowd_t *c, const gops_spawn_t *s, gops_error_t *err)
+{
+    if (!(s->at_s >= 0) || !isfinite(s->x) || !isfinite(s->y) || !(s->v0 > 0 && s->v0 < 10) ||
+        !(s->radius > 0.05f && s->radius < 1.0f) || s->group >= GOPS_SPEED_GROUP_COUNT)
+        return gops_error_set(err, GOPS_BAD_VALUE,
+                              "spawn: bad pedestrian (time %g s, position %g,%g, speed %g m/s, radius %g m): expected a "
+                              "time >= 0, a speed in (0, 10) m/s and a radius in (0.05, 1) m",
+                              s->at_s, (double)s->x, (double)s->y, (double)s->v0, (double)s->radius);
+    if (!walkable_at(c->district->walk, s->x, s->y))
+        return gops_error_set(err, GOPS_BAD_VALUE, "spawn: position (%.2f, %.2f) is not walkable", (double)s->x,
+                              (double)s->y);
+    if (s->dest != GOPS_NO_DEST && s->dest >= c->dest_count)
+        return gops_error_set(err, GOPS_BAD_VALUE, "spawn: unknown destination %u", s->dest);
+    if (c->spawn_count == c->spawn_capacity) {
+        uint32_t cap = c->spawn_capacity ? c->spawn_capacity * 2 : 256;
+        gops_spawn_t *grown = realloc(c->spawns, cap * sizeof *grown);
+        if (!grown) return gops_error_set(err, GOPS_NOMEM, "out of memory queueing spawns");
+        c->spawns = grown;
+        c->spawn_capacity = cap;
+    }
+    // Insertion keeps the queue sorted by time, stable for equal times.
+    uint32_t at = c->spawn_count;
+    while (at > c->spawn_next && c->spawns[at - 1].at_s > s->at_s) at--;
+    memmove(&c->spawns[at + 1], &c->spawns[at], (c->spawn_count - at) * sizeof *c->spawns);
+    c->spawns[at] = *s;
+    c->spawn_count++;
+    return GOPS_OK;
+}
+
+static void place_lab_spawns(gops_crowd_t *c, double now_s)
+{
+    while (c->spawn_next < c->spawn_count && c->spawns[c->spawn_next].at_s <= now_s + 1e-9) {
+        const gops_spawn_t *s = &c->spawns[c->spawn_next++];
+        uint32_t i = add_ped(c, s->x, s->y, s->v0, s->radius, s->group, s->dest, UINT32_MAX);
+        if (i == UINT32_MAX) continue;
+        if (s->dest == GOPS_NO_DEST) {
+            float n = sqrtf(s->dir_x * s->dir_x + s->dir_y * s->dir_y);
+            c->mode[i] = PED_FIXED;
+            c->peds.ex[i] = n > 0 ? s->dir_x / n : 0;
+            c->peds.ey[i] = n > 0 ? s->dir_y / n : 0;
+        }
+    }
+}
+
+/// A point near `anchor_walk` (a walkable index): uniformly within the jitter radius on a
+/// walkable cell, else the cell's centre.
+static gops_point_t near_door(gops_crowd_t *c, uint32_t anchor_walk)
+{
+    const gops_walkable_t *w = c->district->walk;
+    gops_point_t p = gops_walkable_centre(w, w->cells[anchor_walk]);
+    gops_rng_t *rng = gops_world_rng(c->world, GOPS_STREAM_CROWD);
+    for (int tries = 0; tries < 8; tries++) {
+        double r = c->params.spawn_jitter_m * sqrt(gops_rng_uniform(rng));
+        double a = 6.283185307179586 * gops_rng_uniform(rng);
+        float x = (float)(p.x + r * cos(a)), y = (float)(p.y + r * sin(a));
+        if (walkable_at(w, x, y)) return (gops_point_t){x, y};
+    }
+    return p;
+}
+
+static uint32_t anchor_walk(const gops_crowd_t *c, int32_t feature)
+{
+    const gops_walkable_anchor_t *a = gops_walkable_anchor_of(c->district->walk, (uint32_t)feature);
+    return a ? a->walk : GOPS_WALKABLE_NONE;
+}
+
+static void spawn_visitor(gops_crowd_t *c, uint32_t v, int32_t feature, uint16_t dest)
+{
+    uint32_t at = anchor_walk(c, feature);
+    if (at == GOPS_WALKABLE_NONE) return; // the lint reports unreachable doors; the visitor stays off the street
+    const gops_visitors_t *vis = gops_demand_visitors(c->demand);
+    gops_point_t p = near_door(c, at);
+    add_ped(c, (float)p.x, (float)p.y, vis->v0[v], vis->radius[v], vis->group[v], dest, v);
+}
+
+/// A lingering spot: a random cell of the destination's area.
+static void pick_spot(gops_crowd_t *c, uint32_t i, uint16_t dest)
+{
+    const destination_cells_t *dc = &c->dest_cells[dest];
+    const gops_walkable_t *w = c->district->walk;
+    if (dc->count == 0) {
+        c->tx[i] = c->peds.x[i];
+        c->ty[i] = c->peds.y[i];
+        return;
+    }
+    uint32_t k = (uint32_t)gops_rng_below(gops_world_rng(c->world, GOPS_STREAM_CROWD), dc->count);
+    gops_point_t p = gops_walkable_centre(w, w->cells[dc->cells[k]]);
+    c->tx[i] = (float)p.x;
+    c->ty[i] = (float)p.y;
+}
+
+// ---------------------------------------------------------------------------------------
+// Demand: arrivals and timers.
+
+static gops_status_t run_demand(gops_crowd_t *c, double day_s, double dt, gops_error_t *err)
+{
+    gops_visitor_range_t range;
+    // Each window starts exactly where the last ended (t + dt rounds differently each tick).
+    double t0 = c->demand_until_s >= 0 ? c->demand_until_s : day_s, t1 = day_s + dt;
+    c->demand_until_s = t1;
+    gops_status_t st = gops_demand_arrivals(c->demand, t0, t1, &range, err);
+    if (st != GOPS_OK) return st;
+    const gops_visitors_t *vis = gops_demand_visitors(c->demand);
+    for (uint32_t k = 0; k < range.count; k++) {
+        uint32_t v = range.first + k;
+        spawn_visitor(c, v, (int32_t)vis->entry[v], gops_demand_next_stop(c->demand, v));
+    }
+    const gops_demand_event_t *ev;
+    uint32_t n;
+    if ((st = gops_demand_step(c->demand, day_s, &ev, &n, err)) != GOPS_OK) return st;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t v = ev[k].visitor;
+        uint32_t i = v < c->visitor_capacity ? c->ped_of_visitor[v] : UINT32_MAX;
+        switch (ev[k].kind) {
+        case GOPS_DEMAND_RELEASED:
+            spawn_visitor(c, v, ev[k].entrance_feature, ev[k].next);
+            break;
+        case GOPS_DEMAND_ADMITTED:
+            if (i != UINT32_MAX) remove_ped(c, i);
+            break;
+        case GOPS_DEMAND_LINGER_DONE:
+        case GOPS_DEMAND_GAVE_UP:
+        case GOPS_DEMAND_TURNED_AWAY:
+            if (i != UINT32_MAX) {
+                c->mode[i] = PED_WALK;
+                c->peds.dest[i] = ev[k].next;
+            }
+            break;
+        }
+    }
+    return GOPS_OK;
+}
+
+// ---------------------------------------------------------------------------------------
+// Routing (parallel): desired directions and arrival flags.
+
+static void route_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
+{
+    (void)chunk;
+    gops_crowd_t *c = user;
+    gops_pedestrians_t *p = &c->peds;
+    const gops_walkable_t *w = c->district->walk;
+    float arrive = c->params.arrive_radius_m;
+    for (uint32_t i = begin; i < end; i++) {
+        c->arrived[i] = 0;
+        switch (c->mode[i]) {
+        case PED_FIXED:
+            break;
+        case PED_QUEUED:
+            p->ex[i] = p->ey[i] = 0;
+            break;
+        case PED_LINGER: {
+            float dx = c->tx[i] - p->x[i], dy = c->ty[i] - p->y[i];
+            float d = sqrtf(dx * dx + dy * dy);
+            p->ex[i] = d > 0.5f ? dx / d : 0;
+            p->ey[i] = d > 0.5f ? dy / d : 0;
+            break;
+        }
+        case PED_WALK: {
+            uint16_t dest = p->dest[i];
+            if (dest == GOPS_NO_DEST || dest >= c->dest_count || !c->fields[dest].dist) {
+                p->ex[i] = p->ey[i] = 0;
+                break;
+            }
+            float d = gops_field_sample(w, &c->fields[dest], p->x[i], p->y[i]);
+            if (d <= arrive) {
+                c->arrived[i] = 1;
+                p->ex[i] = p->ey[i] = 0;
+            } else {
+                gops_field_descent(w, &c->fields[dest], p->x[i], p->y[i], &p->ex[i], &p->ey[i]);
+            }
+            break;
+        }
+        }
+    }
+}
+
+/// The door of building destination `dest` nearest to pedestrian i.
+static int32_t nearest_door(const gops_crowd_t *c, uint16_t dest, uint32_t i)
+{
+    const gops_destinations_t *t = gops_demand_destinations(c->demand);
+    const gops_destination_t *d = &t->dest[dest];
+    int32_t best = -1;
+    double best_d2 = INFINITY;
+    for (uint32_t k = 0; k < d->source_count; k++) {
+        int32_t f = t->sources[d->first_source + k];
+        gops_point_t at = c->district->map->features[f].at;
+        double dx = at.x - c->peds.x[i], dy = at.y - c->peds.y[i], d2 = dx * dx + dy * dy;
+        if (d2 < best_d2) {
+            best_d2 = d2;
+            best = f;
+        }
+    }
+    return best;
+}
+
+/// Handles pedestrians flagged as arrived, in index order; returns false on error.
+static gops_status_t handle_arrivals(gops_crowd_t *c, double day_s, double elapsed_s, gops_error_t *err)
+{
+    uint32_t n = c->peds.count;
+    // Pedestrians to remove are marked first and removed from the top down afterwards, so
+    // the indices being visited never move.
+    for (uint32_t i = 0; i < n; i++) {
+        if (!c->arrived[i]) continue;
+        uint16_t dest = c->peds.dest[i];
+        lab_exit_t *ex = exit_of_dest(c, dest);
+        if (ex) {
+            ex->count++;
+            ex->last_s = elapsed_s;
+            c->stats.exited++;
+            if (isnan(c->stats.first_exit_s)) c->stats.first_exit_s = elapsed_s;
+            c->stats.last_exit_s = elapsed_s;
+            continue; // stays flagged: removed below
+        }
+        uint32_t v = c->peds.visitor[i];
+        if (v == UINT32_MAX || !c->demand) {
+            if (c->params.roam && c->dest_count > 1) { // a new destination, never the one just reached
+                uint16_t next = (uint16_t)gops_rng_below(gops_world_rng(c->world, GOPS_STREAM_CROWD), c->dest_count - 1);
+                c->peds.dest[i] = next >= dest ? (uint16_t)(next + 1) : next;
+            }
+            c->arrived[i] = 0;
+            continue;
+        }
+        const gops_destinations_t *t = gops_demand_destinations(c->demand);
+        int32_t door = dest < t->count && gops_dest_class_is_building(t->dest[dest].cls) ? nearest_door(c, dest, i) : -1;
+        gops_arrival_result_t r;
+        gops_status_t st = gops_demand_arrived(c->demand, v, day_s, door, &r, err);
+        if (st != GOPS_OK) return st;
+        switch (r.outcome) {
+        case GOPS_OUTCOME_ENTERED:
+        case GOPS_OUTCOME_LEFT:
+            continue; // removed below
+        case GOPS_OUTCOME_QUEUED:
+            c->mode[i] = PED_QUEUED;
+            break;
+        case GOPS_OUTCOME_LINGER:
+            c->mode[i] = PED_LINGER;
+            pick_spot(c, i, dest);
+            break;
+        case GOPS_OUTCOME_REDIRECTED:
+            c->peds.dest[i] = r.next;
+            break;
+        }
+        c->arrived[i] = 0;
+    }
+    for (uint32_t i = n; i-- > 0;)
+        if (c->arrived[i]) remove_ped(c, i);
+    return GOPS_OK;
+}
+
+// ---------------------------------------------------------------------------------------
+// Measures.
+
+static void measure(gops_crowd_t *c, double end_s)
+{
+    const gops_pedestrians_t *p = &c->peds;
+    const gops_walkable_t *w = c->district->walk;
+    for (uint32_t i = 0; i < p->count; i++) {
+        uint32_t cell = gops_walkable_cell_at(w, (gops_point_t){p->x[i], p->y[i]});
+        if (cell == GOPS_WALKABLE_NONE || !gops_walkable_is_set(w, cell)) c->stats.wall_violations++;
+        c->stats.speed_sum += sqrtf(p->vx[i] * p->vx[i] + p->vy[i] * p->vy[i]);
+    }
+    c->stats.speed_samples += p->count;
+    if (p->count > c->stats.peak_street) c->stats.peak_street = p->count;
+    uint32_t inside = c->demand ? gops_buildings_inside_total(gops_demand_buildings(c->demand)) : 0;
+    if (inside > c->stats.peak_inside) c->stats.peak_inside = inside;
+
+    gops_gauges_t *g = gops_world_gauges(c->world);
+    gops_kpis_t *k = gops_world_kpis(c->world);
+    gops_gauges_set(g, GOPS_GAUGE_PEDESTRIANS_STREET, p->count);
+    gops_kpis_set(k, GOPS_KPI_PEAK_PEDESTRIANS_STREET, c->stats.peak_street);
+    if (c->demand) {
+        gops_demand_counts_t counts;
+        gops_demand_counts(c->demand, &counts);
+        gops_gauges_set(g, GOPS_GAUGE_PEDESTRIANS_BUILDINGS, inside);
+        gops_kpis_set(k, GOPS_KPI_VISITORS_TOTAL, (double)counts.arrived);
+        gops_kpis_set(k, GOPS_KPI_PEAK_OCCUPANCY_BUILDINGS, c->stats.peak_inside);
+    }
+
+    gops_density_window_t win;
+    if (!gops_density_step(c->density, p->x, p->y, p->count, end_s, &win)) return;
+    const gops_density_totals_t *tot = gops_density_totals(c->density);
+    gops_kpis_set(k, GOPS_KPI_PEAK_DENSITY_PPM2, tot->peak.ppm2);
+    gops_kpis_set(k, GOPS_KPI_CELL_MINUTES_ABOVE_4PPM2, tot->cell_minutes_above);
+    if (tot->peak.ppm2 > 0) {
+        gops_kpis_set_text(k, GOPS_KPI_PEAK_DENSITY_WHERE, tot->peak.where);
+        char when[32];
+        gops_time_format(c->world->def.start + (gops_local_time_t)floor(tot->peak.time_s), when, sizeof when);
+        gops_kpis_set_text(k, GOPS_KPI_PEAK_DENSITY_TIME, when);
+    }
+    gops_gauges_set(g, GOPS_GAUGE_PEAK_DENSITY_PPM2, win.peak.ppm2);
+    for (int los = 0; los < GOPS_LOS_COUNT; los++) gops_gauges_set(g, (gops_gauge_id_t)(GOPS_GAUGE_LOS_A + los), win.los_share[los]);
+    for (uint32_t i = 0; i < win.warning_count; i++) {
+        const gops_density_warning_t *wr = &win.warnings[i];
+        bool fired = wr->kind == GOPS_DENSITY_WARNING_FIRED;
+        gops_world_emit_text(c->world, fired ? GOPS_EVENT_DENSITY_WARNING : GOPS_EVENT_DENSITY_CLEARED, wr->area,
+                             fired ? (int64_t)llround(wr->peak_ppm2 * 1000.0) : 0, wr->name);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The subsystem.
+
+static void crowd_step(gops_world_t *world, void *state, double dt)
+{
+    gops_crowd_t *c = state;
+    double elapsed = gops_world_elapsed(world);
+    double day_s = c->day_offset_s + elapsed;
+    gops_error_t err;
+    place_lab_spawns(c, elapsed);
+    if (c->demand && run_demand(c, day_s, dt, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
+    if (!reserve_side(c, c->peds.count)) return;
+    gops_parallel_for(c->peds.count, world->def.threads, route_range, c);
+    if (handle_arrivals(c, day_s, elapsed, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
+    if (c->lines) {
+        memcpy(c->prev_x, c->peds.x, c->peds.count * sizeof *c->prev_x);
+        memcpy(c->prev_y, c->peds.y, c->peds.count * sizeof *c->prev_y);
+    }
+    if (gops_walk_step(&c->walk, &c->peds, &c->params.walk, (float)dt, world->def.threads, &err) != GOPS_OK)
+        gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
+    if (c->lines)
+        gops_counting_lines_step(c->lines, c->prev_x, c->prev_y, c->peds.x, c->peds.y, c->peds.count, elapsed + dt);
+    measure(c, elapsed + dt);
+}
+
+static void crowd_hash(const gops_world_t *world, const void *state, gops_hash_t *h)
+{
+    (void)world;
+    const gops_crowd_t *c = state;
+    gops_pedestrians_hash(&c->peds, h);
+    gops_hash_bytes(h, c->mode, c->peds.count);
+    gops_hash_u64(h, c->stats.spawned);
+    gops_hash_u64(h, c->stats.exited);
+    if (c->demand) {
+        gops_demand_counts_t counts;
+        gops_demand_counts(c->demand, &counts);
+        gops_hash_u64(h, counts.arrived);
+        gops_hash_u64(h, counts.left);
+        gops_hash_u64(h, counts.building_entries);
+    }
+}
+
+static void crowd_destroy(void *state)
+{
+    gops_crowd_t *c = state;
+    if (!c) return;
+    for (uint16_t k = 0; k < c->dest_count; k++) {
+        gops_field_free(&c->fields[k]);
+        free(c->dest_cells[k].cells);
+    }
+    free(c->fields);
+    free(c->dest_cells);
+    gops_field_free(&c->wall);
+    gops_walk_context_free(&c->walk);
+    gops_pedestrians_free(&c->peds);
+    gops_demand_destroy(c->demand);
+    gops_density_destroy(c->density);
+    gops_counting_lines_destroy(c->lines);
+    free(c->mode), free(c->tx), free(c->ty), free(c->arrived), free(c->prev_x), free(c->prev_y);
+    free(c->ped_of_visitor);
+    free(c->exits);
+    free(c->spawns);
+    free(c);
+}
+
+gops_status_t gops_crowd_add_line(gops_crowd_t *c, const char *name, gops_point_t a, gops_point_t b,
+                                  gops_error_t *err)
+{
+    if (!c->lines && !(c->lines = gops_counting_lines_create(&c->params.lines, c->world->def.tick_s, err)))
+        return err->status;
+    uint32_t index;
+    return gops_counting_lines_add(c->lines, name, a, b, &index, err);
+}
+
+gops_crowd_t *gops_crowd_attach(gops_world_t *world, const gops_crowd_params_t *params, gops_error_t *err)
+{
+    const gops_district_t *d = gops_world_district(world);
+    if (!d) {
+        gops_error_set(err, GOPS_SCENARIO, "the crowd needs a map: set scenario{ map = ... } or lab{ ... }");
+        return NULL;
+    }
+    gops_crowd_t *c = calloc(1, sizeof *c);
+    if (!c) {
+        gops_error_set(err, GOPS_NOMEM, "out of memory creating the crowd");
+        return NULL;
+    }
+    c->world = world;
+    c->district = d;
+    c->params = *params;
+    c->stats.first_exit_s = c->stats.last_exit_s = NAN;
+    c->demand_until_s = -1;
+    gops_pedestrians_init(&c->peds);
+    gops_local_time_t start = world->def.start;
+    c->day_offset_s = (double)(((start % 86400) + 86400) % 86400);
+    if (gops_field_wall_distance(d->walk, &c->wall, err) != GOPS_OK) goto fail;
+    if (gops_walk_context_init(&c->walk, d->walk, &c->wall, &c->params.walk, err) != GOPS_OK) goto fail;
+    if (!(c->density = gops_density_create(&c->params.density, d->walk, d->map, world->def.tick_s, err))) goto fail;
+    if (params->visitors) {
+        if (!(c->demand = gops_demand_create(d->map, &c->params.demand, world->def.seed, err))) goto fail;
+        if (build_demand_destinations(c, err) != GOPS_OK) goto fail;
+    }
+    if (gops_world_add_subsystem(world, "crowd", world->def.tick_s, c, crowd_step, crowd_hash, crowd_destroy) !=
+        GOPS_OK) {
+        gops_error_set(err, GOPS_INTERNAL, "too many subsystems");
+        goto fail;
+    }
+    return c;
+fail:
+    crowd_destroy(c);
+    return NULL;
+}

@@ -1,0 +1,810 @@
+// SPDX-License-Identifier: MIT
+// The collision-free speed model step: neighbour grid rebuild, repulsion-bent direction,
+// spacing-limited speed, the step limit that keeps a 0.1 s step from overshooting the
+// point where repulsion balances the desired direction, and the hard wall constraint (no
+// step ends in or crosses a non-walkable cell). Does not route, spawn, or measure densities.
+//
+// Ordering: pedestrians are processed in grid order (cell row-major, index ascending within
+// a cell; gops_grid_build's order) in fixed chunks. Each pedestrian reads everyone's old
+// position and radius from sorted copies taken before the pass and writes only its own
+// entries, and its neighbour sums run in the same cell/index order, so results are
+// bit-identical for any thread count. Periodic images are visited after the direct cells.
+#include "crowd/walk.h"
+
+#include "core/assert.h"
+#include "core/parallel.h"
+
+#include <math.h>
+#include <stdlib.h>
+#if defined(__SSE2__) && !defined(GOPS_WALK_SCALAR) // GOPS_WALK_SCALAR: check the scalar path
+#include <emmintrin.h>
+#define WALK_SSE 1
+#else
+#define WALK_SSE 0
+#endif
+
+// Sources of the defaults:
+// - neighbour_strength a = 8, neighbour_range D = 0.1 m, wall_strength b = 5, wall_range
+//   D_w = 0.02 m, time gap T = 1 s: JuPedSim's CollisionFreeSpeedModel defaults (v1.x).
+// - body radius 0.14 m (l = 2r = 0.28 m; JuPedSim's default agent has 0.2 m): the one
+//   calibrated parameter, against both the corridor fundamental diagram (Weidmann) and the
+//   bottleneck flows (Seyfried 2009), with the set-ups of tests/validation/crowd_lab.h
+//   (periodic 30 m x 4 m corridor, random start, free speeds N(1.34, 0.26), mean speed over
+//   60 s after 10 s; room -> 0.4 m long bottleneck, 150 people; 3-4 seeds). At dt = 0.1 s:
+//     T 1.0 s, l 0.40 m (JuPedSim): 0.37 m/s at 2 /m² (Weidmann 0.61 +- 0.15); 0.8 and
+//       0.9 m bottlenecks clog, 1.0-1.2 m pass 1.0-1.1 /(m·s).
+//     T 0.6 s, l 0.40 m: corridor within tolerance only with spread free speeds (1.34 m/s
+//       at 1 /m² with v0 = 1.34 for all); bottlenecks 1.2-1.4 /(m·s), 0.8-0.9 m clog.
+//     T 1.0 s, l 0.30 m: corridor within tolerance; bottlenecks 1.46-1.70 /(m·s).
+//     T 1.0 s, l 0.28 m: corridor within tolerance (worst point at 0.84 of it, with fixed
+//       or spread free speeds); bottlenecks 1.65-1.86 /(m·s) for 0.8-1.2 m. Chosen.
+//     T 1.0 s, l 0.26 m: bottlenecks 1.83-2.03 /(m·s); corridor 1.33 m/s at 1 /m².
+//   A first-order model has one spacing-speed law for both data sets, which are not
+//   mutually consistent (bottleneck flows exceed Weidmann's capacity of 1.22 /(m·s)); a
+//   short body length lets two files interleave in a bottleneck (the zipper effect) while
+//   T keeps the corridor speeds. l = 0.28 m is within the body depth of adults.
+// - cutoff 2 m covers the spacing that limits speed (2r + v0·T) for v0 up to 1.7 m/s.
+// - wall margin 0.03 m: the hard constraint's clearance, far inside the body radius; the
+//   wall repulsion keeps bodies off walls in normal walking, the margin is only a backstop.
+#define DEFAULT_TIME_GAP_S 1.0f
+#define DEFAULT_RADIUS_M 0.14f
+
+gops_walk_params_t gops_walk_params_default(void)
+{
+    return (gops_walk_params_t){
+        .time_gap_s = DEFAULT_TIME_GAP_S,
+        .neighbour_strength = 8.0f,
+        .neighbour_range_m = 0.1f,
+        .wall_strength = 5.0f,
+        .wall_range_m = 0.02f,
+        .cutoff_m = 2.0f,
+        .wall_margin_m = 0.03f,
+        .default_radius_m = DEFAULT_RADIUS_M,
+        .periodic_x = 0,
+        .periodic_min_x = 0,
+    };
+}
+
+float gops_walk_speed(float spacing_m, float v0, float time_gap_s)
+{
+    float v = spacing_m / time_gap_s;
+    if (!(v > 0)) v = 0; // overlap, or NaN
+    return v < v0 ? v : v0;
+}
+
+// ---- the raster: exact cell tests, consistent with gops_walkable_cell_at --------------
+
+// Cell coordinate along one axis, as gops_walkable_cell_at computes it; out-of-range and
+// NaN map to -1 (never walkable).
+static int64_t axis_cell(double v, double min, double cell, int32_t count)
+{
+    double f = (v - min) / cell; // truncation below equals floor on [0, count)
+    if (!(f >= 0 && f < count)) return -1;
+    return (int64_t)f;
+}
+
+static bool cell_ok(const gops_walkable_t *w, int64_t cx, int64_t cy)
+{
+    if (cx < 0 || cy < 0 || cx >= w->nx || cy >= w->ny) return false;
+    return gops_walkable_is_set(w, (uint32_t)(cy * w->nx + cx));
+}
+
+static bool point_ok(const gops_walkable_t *w, double x, double y)
+{
+    return cell_ok(w, axis_cell(x, w->min_x, w->cell, w->nx), axis_cell(y, w->min_y, w->cell, w->ny));
+}
+
+// The square of half-size m (<= cell/2) around (x, y) lies in walkable cells: its corners
+// touch every cell the square touches.
+static bool box_clear(const gops_walkable_t *w, double x, double y, double m)
+{
+    return point_ok(w, x - m, y - m) && point_ok(w, x + m, y - m) && point_ok(w, x - m, y + m) &&
+           point_ok(w, x + m, y + m);
+}
+
+bool gops_walk_path_clear(const gops_walkable_t *w, double x0, double y0, double x1, double y1)
+{
+    int64_t ex = axis_cell(x1, w->min_x, w->cell, w->nx), ey = axis_cell(y1, w->min_y, w->cell, w->ny);
+    if (!cell_ok(w, ex, ey)) return false;
+    double fx = floor((x0 - w->min_x) / w->cell), fy = floor((y0 - w->min_y) / w->cell);
+    if (!isfinite(fx) || !isfinite(fy)) return false;
+    int64_t cx = (int64_t)fx, cy = (int64_t)fy;
+    if (cx == ex && cy == ey) return true;
+    // Amanatides–Woo traversal, restricted to steps toward the end cell so it always ends
+    // there (rounding cannot make it wander) after |ex-cx| + |ey-cy| steps.
+    double dx = x1 - x0, dy = y1 - y0;
+    int64_t sx = ex > cx ? 1 : -1, sy = ey > cy ? 1 : -1;
+    double tx = INFINITY, ty = INFINITY, tdx = INFINITY, tdy = INFINITY;
+    if (dx != 0) {
+        double edge = w->min_x + (double)(sx > 0 ? cx + 1 : cx) * w->cell;
+        tx = (edge - x0) / dx;
+        tdx = w->cell / fabs(dx);
+    }
+    if (dy != 0) {
+        double edge = w->min_y + (double)(sy > 0 ? cy + 1 : cy) * w->cell;
+        ty = (edge - y0) / dy;
+        tdy = w->cell / fabs(dy);
+    }
+    while (cx != ex || cy != ey) {
+        bool step_x = cx != ex && (cy == ey || tx < ty);
+        bool step_y = cy != ey && (cx == ex || ty < tx);
+        if (!step_x && !step_y) { // exactly through a corner: both side cells must be free
+            if (!cell_ok(w, cx + sx, cy) || !cell_ok(w, cx, cy + sy)) return false;
+            step_x = step_y = true;
+        }
+        if (step_x) cx += sx, tx += tdx;
+        if (step_y) cy += sy, ty += tdy;
+        if (!cell_ok(w, cx, cy)) return false;
+    }
+    return true;
+}
+
+// ---- wall distance: bilinear in the field, walls at minus half a cell ------------------
+
+static float wall_cell_value(const gops_walkable_t *w, const float *dist, int64_t cx, int64_t cy, float wall)
+{
+    if (cx < 0 || cy < 0 || cx >= w->nx || cy >= w->ny) return wall;
+    uint32_t k = gops_walkable_index(w, (uint32_t)(cy * w->nx + cx));
+    return k == GOPS_WALKABLE_NONE ? wall : dist[k];
+}
+
+// Distance to the nearest wall (m) at (x, y) and its gradient (unnormalised), from the four
+// surrounding cell centres. A non-walkable cell's centre lies half a cell inside the wall,
+// so it enters as -cell/2: the interpolation is then a signed distance across the boundary.
+static float wall_sample(const gops_walkable_t *w, const float *dist, float x, float y, float *gx, float *gy)
+{
+    float cell = (float)w->cell, wall = -0.5f * cell;
+    float u = (x - (float)w->min_x) / cell - 0.5f, v = (y - (float)w->min_y) / cell - 0.5f;
+    float iu = floorf(u), iv = floorf(v);
+    float fu = u - iu, fv = v - iv;
+    int64_t cx = (int64_t)iu, cy = (int64_t)iv;
+    float v00 = wall_cell_value(w, dist, cx, cy, wall), v10 = wall_cell_value(w, dist, cx + 1, cy, wall);
+    float v01 = wall_cell_value(w, dist, cx, cy + 1, wall), v11 = wall_cell_value(w, dist, cx + 1, cy + 1, wall);
+    float a = v00 + (v10 - v00) * fu, b = v01 + (v11 - v01) * fu;
+    *gx = ((v10 - v00) * (1 - fv) + (v11 - v01) * fv) / cell;
+    *gy = (b - a) / cell;
+    return a + (b - a) * fv;
+}
+
+// ---- context -----------------------------------------------------------------------
+
+gops_status_t gops_walk_context_init(gops_walk_context_t *ctx, const gops_walkable_t *walk,
+                                     const gops_field_t *wall_distance, const gops_walk_params_t *p,
+                                     gops_error_t *err)
+{
+    GOPS_ASSERT(ctx && walk && p);
+    *ctx = (gops_walk_context_t){0};
+#define CHECK_PARAM(name, ok, range)                                                                  \
+    if (!(ok))                                                                                        \
+        return gops_error_set(err, GOPS_BAD_VALUE, "walking model: %s = %g, expected %s", #name,       \
+                              (double)p->name, range);
+    CHECK_PARAM(time_gap_s, p->time_gap_s > 0 && isfinite(p->time_gap_s), "a time gap > 0 s");
+    CHECK_PARAM(neighbour_strength, p->neighbour_strength >= 0 && isfinite(p->neighbour_strength), ">= 0");
+    CHECK_PARAM(neighbour_range_m, p->neighbour_range_m > 0 && isfinite(p->neighbour_range_m), "> 0 m");
+    CHECK_PARAM(wall_strength, p->wall_strength >= 0 && isfinite(p->wall_strength), ">= 0");
+    CHECK_PARAM(wall_range_m, p->wall_range_m > 0 && isfinite(p->wall_range_m), "> 0 m");
+    CHECK_PARAM(cutoff_m, p->cutoff_m > 0 && p->cutoff_m <= 20, "0 to 20 m");
+    CHECK_PARAM(wall_margin_m, p->wall_margin_m >= 0 && p->wall_margin_m <= 0.5 * walk->cell,
+                "0 up to half the raster cell");
+    CHECK_PARAM(default_radius_m, p->default_radius_m > 0 && p->default_radius_m < 1, "0 to 1 m");
+#undef CHECK_PARAM
+    double raster_min_x = walk->min_x, raster_max_x = walk->min_x + walk->nx * walk->cell;
+    if (p->periodic_x > 0) {
+        double lo = p->periodic_min_x, hi = (double)p->periodic_min_x + p->periodic_x;
+        if (!isfinite(p->periodic_x) || !(p->periodic_x > 2 * p->cutoff_m) || !isfinite(lo) ||
+            lo - p->cutoff_m < raster_min_x || hi + p->cutoff_m > raster_max_x)
+            return gops_error_set(err, GOPS_BAD_VALUE,
+                                  "walking model: periodic interval [%g, %g] m, expected longer than twice the "
+                                  "cutoff (%g m) and inside the raster [%g, %g] m with the cutoff to spare",
+                                  lo, hi, (double)p->cutoff_m, raster_min_x, raster_max_x);
+    }
+    if (wall_distance && wall_distance->count != walk->count)
+        return gops_error_set(err, GOPS_BAD_VALUE,
+                              "walking model: wall distance field has %u cells, expected the raster's %u",
+                              wall_distance->count, walk->count);
+    // Grid cells as wide as the cutoff: a query (radius <= cutoff) spans 2-3 cells per axis.
+    // Half- or quarter-size cells, with or without clipping rows to the query disc, visit
+    // fewer candidates in more, shorter rows: no faster in the open-square benchmark
+    // (instruction counts within 1 %, or up to 20 % more), and they multiply the cells the
+    // serial counting sort clears each step, which matters on a district-sized raster.
+    float cell = p->cutoff_m;
+    if (gops_grid_init(&ctx->grid, (float)walk->min_x, (float)walk->min_y, (float)(walk->nx * walk->cell),
+                       (float)(walk->ny * walk->cell), cell) != 0)
+        return gops_error_set(err, GOPS_NOMEM, "walking model: out of memory for the neighbour grid");
+    ctx->walk = walk;
+    ctx->wall_distance = wall_distance;
+    return GOPS_OK;
+}
+
+void gops_walk_context_free(gops_walk_context_t *ctx)
+{
+    gops_grid_free(&ctx->grid);
+    free(ctx->sorted_x);
+    free(ctx->sorted_y);
+    free(ctx->sorted_r);
+    *ctx = (gops_walk_context_t){0};
+}
+
+#define SORTED_PAD 4
+
+static bool reserve(gops_walk_context_t *ctx, uint32_t n)
+{
+    if (n <= ctx->capacity) return true;
+    uint32_t cap = ctx->capacity ? ctx->capacity : 1024;
+    while (cap < n) cap = cap > UINT32_MAX / 2 ? n : cap * 2;
+    // SORTED_PAD entries past the end let the neighbour scan read whole groups of four.
+    size_t bytes = ((size_t)cap + SORTED_PAD) * sizeof(float);
+    float *x = realloc(ctx->sorted_x, bytes);
+    if (x) ctx->sorted_x = x;
+    float *y = realloc(ctx->sorted_y, bytes);
+    if (y) ctx->sorted_y = y;
+    float *r = realloc(ctx->sorted_r, bytes);
+    if (r) ctx->sorted_r = r;
+    if (!x || !y || !r) return false;
+    for (uint32_t k = cap; k < cap + SORTED_PAD; k++) x[k] = y[k] = r[k] = 0;
+    ctx->capacity = cap;
+    return true;
+}
+
+// ---- the step ------------------------------------------------------------------------
+//
+// The neighbour loops run four pedestrians at a time with SSE2 where the target has it (all
+// x86-64). Each lane performs exactly the operations of the scalar code, in the same order,
+// and sums run sequentially over the per-neighbour terms, so both paths give the same bits.
+
+// exp(x) for the repulsion terms, from float operations only (2^n by exponent bits, 2^f
+// by its Taylor polynomial to degree 6 on |f| <= 1/2; relative error under 1e-6 for
+// |x| <= 20, growing with |x| from rounding the argument, 4e-6 at |x| = 60), so the
+// state does not depend on which libm variant a machine picks (glibc's expf has FMA and
+// non-FMA code paths) and the loop vectorises. Arguments are clamped to [-87, 87].
+#define EXP_C1 0.693147182f
+#define EXP_C2 0.240226507f
+#define EXP_C3 0.0555041087f
+#define EXP_C4 0.00961812911f
+#define EXP_C5 0.00133335581f
+#define EXP_C6 0.000154035304f
+#define ROUND_MAGIC 12582912.0f // 1.5 * 2^23: (t + M) - M rounds t to an integer
+
+static inline float exp_model(float x)
+{
+    x = x < -87.0f ? -87.0f : x > 87.0f ? 87.0f : x;
+    float t = x * 1.44269504f; // log2(e)
+    float n = (t + ROUND_MAGIC) - ROUND_MAGIC;
+    float f = t - n;
+    float p = 1.0f + f * (EXP_C1 + f * (EXP_C2 + f * (EXP_C3 + f * (EXP_C4 + f * (EXP_C5 + f * EXP_C6)))));
+    union { uint32_t u; float f; } scale = {.u = (uint32_t)((int32_t)n + 127) << 23};
+    return p * scale.f;
+}
+
+#if WALK_SSE
+static inline __m128 exp_model4(__m128 x)
+{
+    x = _mm_min_ps(_mm_max_ps(x, _mm_set1_ps(-87.0f)), _mm_set1_ps(87.0f));
+    __m128 t = _mm_mul_ps(x, _mm_set1_ps(1.44269504f));
+    __m128 n = _mm_sub_ps(_mm_add_ps(t, _mm_set1_ps(ROUND_MAGIC)), _mm_set1_ps(ROUND_MAGIC));
+    __m128 f = _mm_sub_ps(t, n);
+    __m128 p = _mm_add_ps(_mm_set1_ps(EXP_C5), _mm_mul_ps(f, _mm_set1_ps(EXP_C6)));
+    p = _mm_add_ps(_mm_set1_ps(EXP_C4), _mm_mul_ps(f, p));
+    p = _mm_add_ps(_mm_set1_ps(EXP_C3), _mm_mul_ps(f, p));
+    p = _mm_add_ps(_mm_set1_ps(EXP_C2), _mm_mul_ps(f, p));
+    p = _mm_add_ps(_mm_set1_ps(EXP_C1), _mm_mul_ps(f, p));
+    p = _mm_add_ps(_mm_set1_ps(1.0f), _mm_mul_ps(f, p));
+    __m128i e = _mm_slli_epi32(_mm_add_epi32(_mm_cvtps_epi32(n), _mm_set1_epi32(127)), 23);
+    return _mm_mul_ps(p, _mm_castsi128_ps(e));
+}
+#endif
+
+typedef struct step_job {
+    const gops_walk_context_t *ctx;
+    gops_pedestrians_t *peds;
+    const gops_walk_params_t *p;
+    float dt;
+    float inv_range, inv_wall_range;
+    float wall_reach;      ///< beyond radius + this, the wall term is negligible (< b·e^-12)
+    float repulsion_reach; ///< beyond r_i + r_j + this, the neighbour term is skipped (< a·e^-10)
+    float max_radius;      ///< largest body radius this step, m
+    float chunk_max_radius[256]; ///< per-chunk partial maxima (gops_parallel_chunks <= 256)
+    double margin;
+} step_job_t;
+
+// Neighbours within the query radius are buffered for the repulsion and spacing passes;
+// this many fit on the stack (20 persons/m² over a 2 m disc). Beyond, the repulsion is
+// summed batch by batch in the same order and the spacing comes from a second scan.
+#define NEAR_MAX 256
+#define NEAR_PAD 4 // entries past the count hold a far-away dummy, so lanes need no mask
+// A pedestrian below this fraction of its free speed counts as stopped (peds->wait).
+#define STOPPED_FRACTION 0.2f
+
+typedef struct near {
+    _Alignas(16) float dx[NEAR_MAX + NEAR_PAD]; ///< x_i - x_j, m
+    _Alignas(16) float dy[NEAR_MAX + NEAR_PAD];
+    _Alignas(16) float d2[NEAR_MAX + NEAR_PAD]; ///< squared distance, m²
+    _Alignas(16) float l[NEAR_MAX + NEAR_PAD];  ///< r_i + r_j, m
+    uint32_t k[NEAR_MAX + NEAR_PAD];            ///< grid position
+    // Filled by repulse() for the current batch: the term a·exp((l-d)/D)·n_ji and its size
+    // (0 for pairs out of reach), kept for the step limit.
+    _Alignas(16) float wx[NEAR_MAX + NEAR_PAD], wy[NEAR_MAX + NEAR_PAD], mag[NEAR_MAX + NEAR_PAD];
+    uint32_t count;
+    bool overflow;
+    float rx, ry; ///< repulsion summed so far
+} near_t;
+
+typedef struct query {
+    float qx, qy, ri;
+    float radius;        ///< neighbours within this distance can matter, m (<= cutoff)
+    uint32_t self;       ///< grid position of the pedestrian itself, skipped; UINT32_MAX for images
+    uint32_t self_index; ///< its pedestrian index
+} query_t;
+
+// Cell range [c0, c1] of [lo, hi] along one grid axis, computed as gops_grid_build assigns
+// cells (truncation equals floor where it matters, above zero); false when it misses.
+static bool grid_range(float lo, float hi, float min, float cell, int32_t count, int32_t *c0, int32_t *c1)
+{
+    float f0 = (lo - min) / cell, f1 = (hi - min) / cell;
+    if (!(f1 >= 0) || !(f0 < (float)count)) return false;
+    *c0 = f0 <= 0 ? 0 : (int32_t)f0;
+    *c1 = f1 >= (float)count ? count - 1 : (int32_t)f1;
+    return true;
+}
+
+// Fills the dummy entries after the buffered ones: far away (never within reach) and at
+// zero offset (never ahead).
+static void pad_near(near_t *near)
+{
+    for (uint32_t n = near->count; n < near->count + NEAR_PAD; n++)
+        near->dx[n] = near->dy[n] = 0, near->d2[n] = 1e30f, near->l[n] = 0, near->k[n] = 0;
+}
+
+// Adds the repulsion of the buffered neighbours to near->rx, ry, in buffer order: strength
+// a·exp((l - d)/D) along n_ji, the unit vector from j to i; coincident pairs part along x
+// by index. Pairs farther apart than l + job->repulsion_reach add nothing: their term is
+// below a·e^-10.
+static void repulse(const step_job_t *job, near_t *near, uint32_t self_index)
+{
+    pad_near(near);
+    float a = job->p->neighbour_strength, inv_range = job->inv_range, reach = job->repulsion_reach;
+    const float *restrict ndx = near->dx, *restrict ndy = near->dy, *restrict nd2 = near->d2, *restrict nl = near->l;
+    uint32_t count = near->count;
+    float *restrict wx = near->wx, *restrict wy = near->wy, *restrict mag = near->mag;
+    bool coincident = false;
+#if WALK_SSE
+    __m128 va = _mm_set1_ps(a), vinv = _mm_set1_ps(inv_range), vreach = _mm_set1_ps(reach), zero = _mm_setzero_ps();
+    for (uint32_t n = 0; n < count; n += 4) {
+        __m128 d2 = _mm_load_ps(nd2 + n), l = _mm_load_ps(nl + n);
+        __m128 lr = _mm_add_ps(l, vreach);
+        __m128 in = _mm_cmple_ps(d2, _mm_mul_ps(lr, lr));
+        __m128 d = _mm_sqrt_ps(d2);
+        __m128 e = _mm_mul_ps(va, exp_model4(_mm_mul_ps(_mm_sub_ps(l, d), vinv)));
+        __m128 apart = _mm_cmpgt_ps(d, zero);
+        __m128 use = _mm_and_ps(in, apart);
+        __m128 w = _mm_div_ps(e, _mm_or_ps(d, _mm_andnot_ps(apart, _mm_set1_ps(1.0f)))); // no 0/0
+        _mm_store_ps(wx + n, _mm_and_ps(use, _mm_mul_ps(w, _mm_load_ps(ndx + n))));
+        _mm_store_ps(wy + n, _mm_and_ps(use, _mm_mul_ps(w, _mm_load_ps(ndy + n))));
+        _mm_store_ps(mag + n, _mm_and_ps(in, e));
+        coincident |= _mm_movemask_ps(_mm_andnot_ps(apart, in)) != 0;
+    }
+#else
+    for (uint32_t n = 0; n < count; n++) {
+        float lr = nl[n] + reach, d = sqrtf(nd2[n]);
+        bool in = nd2[n] <= lr * lr;
+        float e = a * exp_model((nl[n] - d) * inv_range);
+        float w = e / (d > 0 ? d : 1.0f);
+        wx[n] = in && d > 0 ? w * ndx[n] : 0.0f;
+        wy[n] = in && d > 0 ? w * ndy[n] : 0.0f;
+        mag[n] = in ? e : 0.0f;
+        coincident |= in && !(d > 0);
+    }
+#endif
+    if (coincident)
+        for (uint32_t n = 0; n < count; n++)
+            if (nd2[n] == 0) {
+                float e = a * exp_model(nl[n] * inv_range);
+                wx[n] = self_index < job->ctx->grid.items[near->k[n]] ? -e : e;
+                wy[n] = 0;
+            }
+    float rx = near->rx, ry = near->ry;
+    for (uint32_t n = 0; n < count; n++) rx += wx[n], ry += wy[n];
+    near->rx = rx, near->ry = ry;
+}
+
+// Offsets and contact distances of the buffered entries [first, count).
+static void fill_near(const step_job_t *job, const query_t *q, near_t *near, uint32_t first)
+{
+    const float *restrict sx = job->ctx->sorted_x, *restrict sy = job->ctx->sorted_y, *restrict sr = job->ctx->sorted_r;
+    for (uint32_t n = first; n < near->count; n++) {
+        uint32_t k = near->k[n];
+        near->dx[n] = q->qx - sx[k], near->dy[n] = q->qy - sy[k], near->l[n] = q->ri + sr[k];
+    }
+}
+
+// Empties a full buffer into the repulsion sum (rare: only in piles of people).
+static __attribute__((noinline)) void flush(const step_job_t *job, const query_t *q, near_t *near, uint32_t first)
+{
+    fill_near(job, q, near, first);
+    repulse(job, near, q->self_index);
+    near->count = 0;
+    near->overflow = true;
+}
+
+// Buffers every neighbour of q within q->radius. The cells of one grid row are contiguous
+// in grid order, so a row is one loop; every candidate is written and kept by advancing
+// the count, which avoids an unpredictable branch per candidate.
+static void scan_neighbours(const step_job_t *job, const query_t *q, near_t *near)
+{
+    const gops_grid_t *g = &job->ctx->grid;
+    const float *restrict sx = job->ctx->sorted_x, *restrict sy = job->ctx->sorted_y;
+    const uint32_t *restrict start = g->cell_start;
+    float *restrict nd2 = near->d2;
+    uint32_t *restrict nk = near->k;
+    float cutoff = q->radius, cutoff2 = cutoff * cutoff, qx = q->qx, qy = q->qy;
+    uint32_t self = q->self;
+    int32_t cx0, cx1, cy0, cy1;
+    if (!grid_range(qx - cutoff, qx + cutoff, g->min_x, g->cell, g->nx, &cx0, &cx1)) return;
+    if (!grid_range(qy - cutoff, qy + cutoff, g->min_y, g->cell, g->ny, &cy0, &cy1)) return;
+#if WALK_SSE
+    __m128 vqx = _mm_set1_ps(qx), vqy = _mm_set1_ps(qy), vc2 = _mm_set1_ps(cutoff2);
+#endif
+    uint32_t first = near->count, count = first;
+    for (int32_t cy = cy0; cy <= cy1; cy++) {
+        uint32_t row = (uint32_t)cy * (uint32_t)g->nx;
+        uint32_t k = start[row + (uint32_t)cx0], k1 = start[row + (uint32_t)cx1 + 1];
+        while (k < k1) {
+            if (count == NEAR_MAX) {
+                near->count = count;
+                flush(job, q, near, first);
+                first = count = 0;
+            }
+            uint32_t kend = k1 - k > NEAR_MAX - count ? k + (NEAR_MAX - count) : k1; // count < NEAR_MAX
+#if WALK_SSE
+            // Whole groups of four: the sorted arrays are padded, lanes past kend are dropped.
+            for (; k < kend; k += 4) {
+                __m128 dx = _mm_sub_ps(vqx, _mm_loadu_ps(sx + k)), dy = _mm_sub_ps(vqy, _mm_loadu_ps(sy + k));
+                __m128 d2 = _mm_add_ps(_mm_mul_ps(dx, dx), _mm_mul_ps(dy, dy));
+                uint32_t keep = (uint32_t)_mm_movemask_ps(_mm_cmple_ps(d2, vc2));
+                if (kend - k < 4) keep &= (1u << (kend - k)) - 1;
+                if (self - k < 4) keep &= ~(1u << (self - k));
+                _Alignas(16) float lane[4];
+                _mm_store_ps(lane, d2);
+                nd2[count] = lane[0], nk[count] = k, count += keep & 1;
+                nd2[count] = lane[1], nk[count] = k + 1, count += (keep >> 1) & 1;
+                nd2[count] = lane[2], nk[count] = k + 2, count += (keep >> 2) & 1;
+                nd2[count] = lane[3], nk[count] = k + 3, count += keep >> 3;
+            }
+            k = kend;
+#endif
+            for (; k < kend; k++) {
+                float dx = qx - sx[k], dy = qy - sy[k];
+                float d2 = dx * dx + dy * dy;
+                nd2[count] = d2, nk[count] = k;
+                count += (d2 <= cutoff2) & (k != self);
+            }
+        }
+    }
+    near->count = count;
+    fill_near(job, q, near, first);
+}
+
+// What the step needs from the buffered neighbours once the direction e is known: the
+// smallest gap (centre distance minus the radii) to a neighbour ahead along e whose centre
+// lies within the sum of radii of the line of walking (*s, a minimum), and over the
+// repulsion terms that e approaches (c_j = R_j·e < 0) their sum (*approach) and their
+// largest growth rate |n_j·e| (*rate). Expects the padding of pad_near.
+static void ahead_buffered(const near_t *near, float ex, float ey, float *s, float *approach, float *rate)
+{
+    const float *restrict ndx = near->dx, *restrict ndy = near->dy, *restrict nd2 = near->d2, *restrict nl = near->l;
+    const float *restrict wx = near->wx, *restrict wy = near->wy, *restrict mag = near->mag;
+    uint32_t count = near->count;
+    _Alignas(16) float term[NEAR_MAX + NEAR_PAD];
+#if WALK_SSE
+    __m128 vex = _mm_set1_ps(ex), vey = _mm_set1_ps(ey), sign = _mm_set1_ps(-0.0f), zero = _mm_setzero_ps();
+    __m128 one = _mm_set1_ps(1.0f), best = _mm_set1_ps(*s), fastest = zero;
+    for (uint32_t n = 0; n < count; n += 4) {
+        __m128 px = _mm_xor_ps(_mm_load_ps(ndx + n), sign), py = _mm_xor_ps(_mm_load_ps(ndy + n), sign);
+        __m128 l = _mm_load_ps(nl + n);
+        __m128 along = _mm_add_ps(_mm_mul_ps(vex, px), _mm_mul_ps(vey, py));
+        __m128 side = _mm_andnot_ps(sign, _mm_sub_ps(_mm_mul_ps(vex, py), _mm_mul_ps(vey, px)));
+        __m128 ahead = _mm_and_ps(_mm_cmpgt_ps(along, zero), _mm_cmple_ps(side, l));
+        __m128 gap = _mm_sub_ps(_mm_sqrt_ps(_mm_load_ps(nd2 + n)), l);
+        best = _mm_min_ps(best, _mm_or_ps(_mm_and_ps(ahead, gap), _mm_andnot_ps(ahead, best)));
+        __m128 m = _mm_load_ps(mag + n);
+        __m128 c = _mm_add_ps(_mm_mul_ps(_mm_load_ps(wx + n), vex), _mm_mul_ps(_mm_load_ps(wy + n), vey));
+        __m128 neg = _mm_and_ps(_mm_cmpgt_ps(m, zero), _mm_cmplt_ps(c, zero));
+        _mm_store_ps(term + n, _mm_and_ps(neg, c));
+        __m128 k = _mm_div_ps(_mm_xor_ps(c, sign), _mm_or_ps(_mm_and_ps(neg, m), _mm_andnot_ps(neg, one)));
+        fastest = _mm_max_ps(fastest, _mm_and_ps(neg, k));
+    }
+    _Alignas(16) float lane[4], lane_k[4];
+    _mm_store_ps(lane, best);
+    _mm_store_ps(lane_k, fastest);
+    for (int t = 0; t < 4; t++) {
+        *s = lane[t] < *s ? lane[t] : *s;
+        *rate = lane_k[t] > *rate ? lane_k[t] : *rate;
+    }
+#else
+    for (uint32_t n = 0; n < count; n++) {
+        float px = -ndx[n], py = -ndy[n]; // x_j - x_i
+        bool ahead = (ex * px + ey * py > 0) & (fabsf(ex * py - ey * px) <= nl[n]);
+        float gap = sqrtf(nd2[n]) - nl[n];
+        *s = ahead && gap < *s ? gap : *s;
+        float c = wx[n] * ex + wy[n] * ey;
+        bool neg = mag[n] > 0 && c < 0;
+        term[n] = neg ? c : 0.0f;
+        float k = -c / (neg ? mag[n] : 1.0f);
+        *rate = neg && k > *rate ? k : *rate;
+    }
+#endif
+    float sum = *approach;
+    for (uint32_t n = 0; n < count; n++) sum += term[n];
+    *approach = sum;
+}
+
+// The repulsion's component along (ex, ey) after a further step δ along it, under the
+// exponential law: a term R_j has c_j = R_j·e now and c_j·exp(-δ (n_j·e) / D) after the
+// step (approaching terms grow, receding ones fade). Sums over the buffered terms in reach
+// (terms out of reach have mag 0 and add 0), formed four at a time, summed in order.
+static float along_buffered(const near_t *near, float ex, float ey, float delta, float inv_range)
+{
+    uint32_t count = near->count;
+    _Alignas(16) float term[NEAR_MAX + NEAR_PAD];
+    const float *restrict wx = near->wx, *restrict wy = near->wy, *restrict mag = near->mag;
+#if WALK_SSE
+    __m128 vex = _mm_set1_ps(ex), vey = _mm_set1_ps(ey), zero = _mm_setzero_ps(), one = _mm_set1_ps(1.0f);
+    __m128 vk = _mm_set1_ps(-delta * inv_range);
+    for (uint32_t n = 0; n < count; n += 4) {
+        __m128 m = _mm_load_ps(mag + n), in = _mm_cmpgt_ps(m, zero);
+        __m128 c = _mm_add_ps(_mm_mul_ps(_mm_load_ps(wx + n), vex), _mm_mul_ps(_mm_load_ps(wy + n), vey));
+        __m128 ratio = _mm_div_ps(c, _mm_or_ps(_mm_and_ps(in, m), _mm_andnot_ps(in, one))); // no 0/0
+        _mm_store_ps(term + n, _mm_and_ps(in, _mm_mul_ps(c, exp_model4(_mm_mul_ps(vk, ratio)))));
+    }
+#else
+    for (uint32_t n = 0; n < count; n++) {
+        float c = wx[n] * ex + wy[n] * ey;
+        bool in = mag[n] > 0;
+        float t = c * exp_model((-delta * inv_range) * (c / (in ? mag[n] : 1.0f)));
+        term[n] = in ? t : 0.0f;
+    }
+#endif
+    float f = 0;
+    for (uint32_t n = 0; n < count; n++) f += term[n];
+    return f;
+}
+
+// Per-pair terms for the overflow path: the same quantities as ahead_buffered() (delta =
+// INFINITY: spacing, approaching sum and rate) or along_buffered() (*f at delta), straight
+// from the grid.
+static void scan_ahead(const step_job_t *job, const query_t *q, float ex, float ey, float delta, float *s,
+                       float *f, float *rate)
+{
+    const gops_grid_t *g = &job->ctx->grid;
+    const float *sx = job->ctx->sorted_x, *sy = job->ctx->sorted_y, *sr = job->ctx->sorted_r;
+    float cutoff = q->radius, cutoff2 = cutoff * cutoff;
+    float a = job->p->neighbour_strength, inv_range = job->inv_range, reach = job->repulsion_reach;
+    int32_t cx0, cx1, cy0, cy1;
+    if (!grid_range(q->qx - cutoff, q->qx + cutoff, g->min_x, g->cell, g->nx, &cx0, &cx1)) return;
+    if (!grid_range(q->qy - cutoff, q->qy + cutoff, g->min_y, g->cell, g->ny, &cy0, &cy1)) return;
+    for (int32_t cy = cy0; cy <= cy1; cy++) {
+        uint32_t row = (uint32_t)cy * (uint32_t)g->nx;
+        uint32_t k0 = g->cell_start[row + (uint32_t)cx0], k1 = g->cell_start[row + (uint32_t)cx1 + 1];
+        for (uint32_t k = k0; k < k1; k++) {
+            float dx = q->qx - sx[k], dy = q->qy - sy[k];
+            float d2 = dx * dx + dy * dy;
+            if (d2 > cutoff2 || k == q->self) continue;
+            float l = q->ri + sr[k], lr = l + reach, d = sqrtf(d2);
+            if (s) {
+                float px = -dx, py = -dy;
+                if (ex * px + ey * py > 0 && fabsf(ex * py - ey * px) <= l && d - l < *s) *s = d - l;
+            }
+            if (!(d2 <= lr * lr)) continue;
+            float e = a * exp_model((l - d) * inv_range), c;
+            if (d > 0) {
+                float w = e / d;
+                c = (w * dx) * ex + (w * dy) * ey;
+            } else {
+                c = (q->self_index < g->items[k] ? -e : e) * ex;
+            }
+            if (delta != INFINITY) {
+                *f += c * exp_model((-delta * inv_range) * (c / e));
+            } else if (c < 0) {
+                *f += c;
+                *rate = -c / e > *rate ? -c / e : *rate;
+            }
+        }
+    }
+}
+
+// Walkable index of the cell holding (x, y) (the cell gops_walkable_cell_at names), or
+// GOPS_WALKABLE_NONE off the raster or on a wall.
+static uint32_t own_index(const gops_walkable_t *w, float x, float y)
+{
+    int64_t cx = axis_cell(x, w->min_x, w->cell, w->nx), cy = axis_cell(y, w->min_y, w->cell, w->ny);
+    if (!cell_ok(w, cx, cy)) return GOPS_WALKABLE_NONE;
+    uint32_t cell = (uint32_t)(cy * w->nx + cx);
+    uint64_t below = (1ull << (cell & 63)) - 1;
+    uint64_t b = w->bits[cell >> 6] & below; // population count, inline (no popcnt in baseline x86-64)
+    b = b - ((b >> 1) & 0x5555555555555555ull);
+    b = (b & 0x3333333333333333ull) + ((b >> 2) & 0x3333333333333333ull);
+    b = (b + (b >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return w->rank[cell >> 6] + (uint32_t)((b * 0x0101010101010101ull) >> 56);
+}
+
+static void walk_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
+{
+    (void)chunk;
+    const step_job_t *job = user;
+    const gops_walk_context_t *ctx = job->ctx;
+    const gops_walk_params_t *p = job->p;
+    const gops_walkable_t *w = ctx->walk;
+    const float *wall_dist = ctx->wall_distance ? ctx->wall_distance->dist : NULL;
+    gops_pedestrians_t *peds = job->peds;
+    float period = p->periodic_x, pmin = p->periodic_min_x;
+    float cell = (float)w->cell, half_diagonal = 0.70711f * cell;
+    near_t near;
+    for (uint32_t k = begin; k < end; k++) {
+        uint32_t i = ctx->grid.items[k];
+        float xi = ctx->sorted_x[k], yi = ctx->sorted_y[k], ri = ctx->sorted_r[k];
+        float e0x = peds->ex[i], e0y = peds->ey[i];
+        if (e0x == 0 && e0y == 0) { // no desired direction: stands (queues, dwelling)
+            peds->vx[i] = peds->vy[i] = 0;
+            continue;
+        }
+        near.count = 0;
+        near.overflow = false;
+        near.rx = near.ry = 0;
+        // Only neighbours closer than r_i + r_max + max(v0·T, repulsion reach) can change
+        // the outcome: beyond, the gap exceeds v0·T (speed stays v0) and repulsion is cut.
+        float v0 = peds->v0[i], ahead = v0 * p->time_gap_s;
+        float radius = ri + job->max_radius + (ahead > job->repulsion_reach ? ahead : job->repulsion_reach);
+        if (!(radius <= p->cutoff_m)) radius = p->cutoff_m;
+        // In a periodic corridor, near either end the image one period away is scanned too.
+        float shift = 0;
+        if (period > 0) {
+            if (xi - pmin < radius) shift = period;
+            else if (pmin + period - xi < radius) shift = -period;
+        }
+        query_t q = {xi, yi, ri, radius, k, i}, image = {xi + shift, yi, ri, radius, UINT32_MAX, i};
+        scan_neighbours(job, &q, &near);
+        if (shift != 0) scan_neighbours(job, &image, &near);
+        repulse(job, &near, i);
+        float dirx = e0x + near.rx, diry = e0y + near.ry;
+        // Distance to walls over the own cell: at least dist[own] - half a cell diagonal.
+        uint32_t own = wall_dist ? own_index(w, xi, yi) : GOPS_WALKABLE_NONE;
+        float clearance = own == GOPS_WALKABLE_NONE ? 0.0f : wall_dist[own] - half_diagonal;
+        float wall_mag = 0, wall_nx = 0, wall_ny = 0;
+        if (wall_dist && p->wall_strength > 0 && clearance - cell < ri + job->wall_reach) {
+            float gx, gy;
+            float dw = wall_sample(w, wall_dist, xi, yi, &gx, &gy);
+            float gn = sqrtf(gx * gx + gy * gy);
+            if (gn > 0) {
+                wall_mag = p->wall_strength * exp_model((ri - dw) * job->inv_wall_range);
+                wall_nx = gx / gn, wall_ny = gy / gn;
+                dirx += wall_mag * wall_nx;
+                diry += wall_mag * wall_ny;
+            }
+        }
+        float norm = sqrtf(dirx * dirx + diry * diry);
+        if (!(norm > 0) || !isfinite(norm)) { // pushed to a standstill: waits
+            peds->vx[i] = peds->vy[i] = 0;
+            peds->wait[i] += job->dt;
+            continue;
+        }
+        float ex = dirx / norm, ey = diry / norm;
+        float s = INFINITY, approach = 0, fastest = 0;
+        if (near.overflow) { // rare (piles of people): the buffer holds only the last batch
+            scan_ahead(job, &q, ex, ey, INFINITY, &s, &approach, &fastest);
+            if (shift != 0) scan_ahead(job, &image, ex, ey, INFINITY, &s, &approach, &fastest);
+        } else {
+            ahead_buffered(&near, ex, ey, &s, &approach, &fastest);
+        }
+        float v = gops_walk_speed(s, v0, p->time_gap_s);
+        float step = v * job->dt;
+        // Step limit. Along e the direction's own component u·e only falls: approaching
+        // repulsion terms grow, receding ones fade (see along_buffered). Where it reaches
+        // zero the direction would turn back; a small time step stops (and dithers) there,
+        // but a 0.1 s step would jump past it and bounce back at full speed next tick. So a
+        // step ends before that point. Cheap test first: no term can grow faster than
+        // exp(δ·rate/D), rate the largest |n_j·e| among them (walls exp(δ/D_w)), so if the
+        // approaching part cannot cancel e0·e (receding terms only help), the step is safe.
+        float c0 = e0x * ex + e0y * ey;
+        float wall_along = wall_mag * (wall_nx * ex + wall_ny * ey), wall_k = (wall_nx * ex + wall_ny * ey) * job->inv_wall_range;
+        if (step > 0 && (approach < 0 || wall_along < 0 || c0 < 0)) {
+            float worst = c0 + approach * exp_model(step * fastest * job->inv_range) +
+                          (wall_along < 0 ? wall_along * exp_model(step * job->inv_wall_range) : 0.0f);
+            if (!(worst > 0)) {
+                float lo = 0, hi = step, delta = step;
+                bool cut = false;
+                for (int it = 0; it < 9; it++) { // bisection: u·e > 0 at lo, <= 0 at hi
+                    float f = c0 + wall_along * exp_model(-delta * wall_k);
+                    if (near.overflow) {
+                        scan_ahead(job, &q, ex, ey, delta, NULL, &f, NULL);
+                        if (shift != 0) scan_ahead(job, &image, ex, ey, delta, NULL, &f, NULL);
+                    } else {
+                        f += along_buffered(&near, ex, ey, delta, job->inv_range);
+                    }
+                    if (f > 0) {
+                        if (it == 0) break; // the full step is safe after all
+                        lo = delta;
+                    } else {
+                        hi = delta;
+                        cut = true;
+                    }
+                    delta = 0.5f * (lo + hi);
+                }
+                if (cut) step = lo;
+            }
+        }
+        double x0 = xi, y0 = yi, x1 = x0 + (double)(ex * step), y1 = y0 + (double)(ey * step);
+        // The hard constraint, skipped when the field proves the whole move clear.
+        if (step > 0 && !(clearance > step + 1.5f * (float)job->margin)) {
+            bool start_clear = box_clear(w, x0, y0, job->margin);
+            // Full step; else slide along the raster's axis-aligned walls, longer part first.
+#define MOVE_OK(ax, ay) \
+    (gops_walk_path_clear(w, x0, y0, (ax), (ay)) && (!start_clear || box_clear(w, (ax), (ay), job->margin)))
+            if (!MOVE_OK(x1, y1)) {
+                bool x_first = fabs(x1 - x0) >= fabs(y1 - y0);
+                double ax = x_first ? x1 : x0, ay = x_first ? y0 : y1;
+                double bx = x_first ? x0 : x1, by = x_first ? y1 : y0;
+                if (MOVE_OK(ax, ay)) x1 = ax, y1 = ay;
+                else if (MOVE_OK(bx, by)) x1 = bx, y1 = by;
+                else x1 = x0, y1 = y0;
+            }
+#undef MOVE_OK
+        }
+        float nx = (float)x1, ny = (float)y1;
+        float vx = (nx - xi) / job->dt, vy = (ny - yi) / job->dt;
+        peds->vx[i] = vx;
+        peds->vy[i] = vy;
+        // Patience: continuous seconds below a fifth of the free speed while wanting to walk.
+        peds->wait[i] = vx * vx + vy * vy < STOPPED_FRACTION * STOPPED_FRACTION * v0 * v0 ? peds->wait[i] + job->dt : 0;
+        if (period > 0) {
+            if (nx >= pmin + period) nx -= period;
+            else if (nx < pmin) nx += period;
+        }
+        peds->x[i] = nx;
+        peds->y[i] = ny;
+    }
+}
+
+static void gather_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
+{
+    step_job_t *job = user;
+    const gops_walk_context_t *ctx = job->ctx;
+    const gops_pedestrians_t *peds = job->peds;
+    float rmax = 0;
+    for (uint32_t k = begin; k < end; k++) {
+        uint32_t i = ctx->grid.items[k];
+        ctx->sorted_x[k] = peds->x[i];
+        ctx->sorted_y[k] = peds->y[i];
+        float r = peds->radius[i];
+        ctx->sorted_r[k] = r;
+        rmax = r > rmax ? r : rmax;
+    }
+    job->chunk_max_radius[chunk] = rmax;
+}
+
+gops_status_t gops_walk_step(gops_walk_context_t *ctx, gops_pedestrians_t *peds, const gops_walk_params_t *p,
+                             float dt, int threads, gops_error_t *err)
+{
+    GOPS_ASSERT(ctx && ctx->walk && peds && p);
+    if (!(dt > 0 && dt <= 1))
+        return gops_error_set(err, GOPS_BAD_VALUE, "walking model: step of %g s, expected 0 < dt <= 1 s", (double)dt);
+    uint32_t n = peds->count;
+    if (n == 0) return GOPS_OK;
+    if (!reserve(ctx, n) || gops_grid_build(&ctx->grid, peds->x, peds->y, n) != 0)
+        return gops_error_set(err, GOPS_NOMEM, "walking model: out of memory for %u pedestrians", n);
+    step_job_t job = {
+        .ctx = ctx,
+        .peds = peds,
+        .p = p,
+        .dt = dt,
+        .inv_range = 1.0f / p->neighbour_range_m,
+        .inv_wall_range = 1.0f / p->wall_range_m,
+        .wall_reach = 12.0f * p->wall_range_m,
+        .repulsion_reach = 10.0f * p->neighbour_range_m,
+        .margin = p->wall_margin_m,
+    };
+    gops_parallel_for(n, threads, gather_range, &job);
+    for (uint32_t c = 0, chunks = gops_parallel_chunks(n); c < chunks; c++)
+        if (job.chunk_max_radius[c] > job.max_radius) job.max_radius = job.chunk_max_radius[c];
+    gops_parallel_for(n, threads, walk_range, &job);
+    return GOPS_OK;
+}

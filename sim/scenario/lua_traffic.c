@@ -1,0 +1,702 @@
+// SPDX-License-Identifier: MIT
+// Scenario functions for the traffic model: road closures (whole roads or one segment),
+// one-way rules, signal plans per junction and mode, injected double parking, and queries
+// of the network and of single roads. Roads and junctions are named as in the map. Every
+// argument is checked before the model is touched; the model applies changes at its next
+// step. It does not attach the model (the session does) or draw anything.
+#include "scenario/lua_models.h"
+#include "scenario/scenario_internal.h"
+
+#include "core/nearest.h"
+#include "core/simtime.h"
+#include "traffic/traffic.h"
+#include "world/geometry.h"
+#include "world/world_internal.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/// A segment picked by a point must lie this close to it (m): further is a mistake.
+#define SEGMENT_PICK_M 50.0
+/// Double parking looks for room this far either side of the asked position (m).
+#define DOUBLE_PARK_SEARCH_M 28.0
+#define DOUBLE_PARK_STEP_M 7.0
+/// Default dwell of an injected double-parked car: TRAFFIC.md's errand mean (8 min).
+#define DOUBLE_PARK_DEFAULT_S 480.0
+
+/// luaL_error with printf formats (Lua's own formatter knows only %s, %d, %f, %I, %p, %c
+/// and %U); the message still starts with the calling line's "file:line: ".
+static int fail(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(lua_State *L, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return luaL_error(L, "%s", buf);
+}
+
+static gops_traffic_t *need_traffic(lua_State *L, const char *fn)
+{
+    gops_scenario_t *sc = gops_scenario_self(L);
+    if (!sc->world)
+        fail(L, "%s() needs the running world: call it from a hook (at, every, on), not while the "
+                      "scenario file loads", fn);
+    gops_traffic_t *trf = gops_world_subsystem(sc->world, "traffic");
+    if (!trf) fail(L, "%s(): this run simulates no traffic (no map, or traffic = false)", fn);
+    return trf;
+}
+
+static const gops_district_t *district_of(lua_State *L)
+{
+    return gops_world_district(gops_scenario_self(L)->world); // traffic runs only on a district
+}
+
+static bool feature_is(const gops_feature_t *f, const char *name)
+{
+    return (f->id && strcmp(f->id, name) == 0) || (f->name && strcmp(f->name, name) == 0) ||
+           (f->name_en && strcmp(f->name_en, name) == 0);
+}
+
+/// The name scenarios (and the traffic model) know a feature by: its id, else a name.
+static const char *feature_key(const gops_feature_t *f)
+{
+    return f->id ? f->id : f->name ? f->name : f->name_en ? f->name_en : "?";
+}
+
+typedef bool feature_filter_fn(const gops_feature_t *f, void *user);
+
+/// Raises "fn: unknown <what> "name" (did you mean "x"?)" over the features of `kind` that
+/// pass `keep` (NULL: all), or lists their ids when nothing is near.
+static int no_such_feature(lua_State *L, const char *fn, const char *what, const char *name, const gops_map_t *map,
+                           gops_feature_kind_t kind, feature_filter_fn *keep, void *user)
+{
+    char near[160] = "", list[520] = "";
+    size_t used = 0;
+    const char **cands = malloc((3 * (size_t)map->feature_count + 1) * sizeof *cands);
+    size_t n = 0;
+    for (uint32_t i = 0; i < map->feature_count; i++) {
+        const gops_feature_t *f = &map->features[i];
+        if (f->kind != kind || (keep && !keep(f, user))) continue;
+        if (used < sizeof list - 64)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", feature_key(f));
+        else if (used < sizeof list - 4)
+            used += (size_t)snprintf(list + used, sizeof list - used, ", ...");
+        if (!cands) continue;
+        if (f->id) cands[n++] = f->id;
+        if (f->name) cands[n++] = f->name;
+        if (f->name_en) cands[n++] = f->name_en;
+    }
+    const char *best = cands ? gops_nearest_name(name, cands, n) : NULL;
+    if (best) snprintf(near, sizeof near, "%s", best);
+    free(cands);
+    if (near[0]) return fail(L, "%s: unknown %s \"%s\" (did you mean \"%s\"?)", fn, what, name, near);
+    return fail(L, "%s: unknown %s \"%s\": expected the id or name of one of: %s", fn, what, name,
+                      used ? list : "(none in this map)");
+}
+
+/// Checks argument `arg` is the id or name of a road the traffic model drives on.
+static const char *check_road(lua_State *L, int arg, const char *fn, gops_traffic_t *trf)
+{
+    const char *name = luaL_checkstring(L, arg);
+    if (gops_traffic_road_arcs(trf, name, NULL, 0) == 0)
+        no_such_feature(L, fn, "road", name, district_of(L)->map, GOPS_FEAT_ROAD, NULL, NULL);
+    return name;
+}
+
+/// The road's arcs, in a buffer Lua owns (left on the stack until the function returns, so
+/// an error on the way frees it too).
+static uint32_t road_arcs(lua_State *L, gops_traffic_t *trf, const char *road, uint32_t **arcs)
+{
+    uint32_t n = gops_traffic_road_arcs(trf, road, NULL, 0);
+    *arcs = lua_newuserdatauv(L, (n ? n : 1) * sizeof **arcs, 0);
+    gops_traffic_road_arcs(trf, road, *arcs, n);
+    return n;
+}
+
+static double read_coordinate(lua_State *L, int idx, int k, const char *fn)
+{
+    lua_rawgeti(L, idx, k);
+    if (!lua_isnumber(L, -1)) fail(L, "%s: expected a point {x, y} in metres", fn);
+    double v = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    if (!isfinite(v)) fail(L, "%s: point coordinates must be finite numbers", fn);
+    return v;
+}
+
+/// Distance (m) from p to road-graph edge e's polyline.
+static double edge_distance(const gops_map_t *map, const gops_road_graph_t *g, uint32_t e, gops_point_t p)
+{
+    const gops_road_edge_t *E = &g->edges[e];
+    const gops_path_t *line = &map->features[E->road].u.road.line;
+    double best = INFINITY;
+    for (uint32_t v = E->first_vertex; v < E->last_vertex && v + 1 < line->count; v++)
+        best = fmin(best, gops_point_segment_distance(p, line->pts[v], line->pts[v + 1], NULL));
+    return best;
+}
+
+/// The road-graph edge (segment between two nodes) of `road` nearest to the point {x, y}
+/// at argument `arg`; raises when the point is more than SEGMENT_PICK_M away.
+static uint32_t pick_segment(lua_State *L, gops_traffic_t *trf, const char *road, int arg, const char *fn)
+{
+    if (!lua_istable(L, arg))
+        fail(L, "%s: expected a point {x, y} in metres to pick a segment, found %s", fn, luaL_typename(L, arg));
+    gops_point_t p = {read_coordinate(L, arg, 1, fn), read_coordinate(L, arg, 2, fn)};
+    const gops_district_t *d = district_of(L);
+    uint32_t *arcs;
+    uint32_t n = road_arcs(L, trf, road, &arcs);
+    uint32_t best_edge = UINT32_MAX;
+    double best = INFINITY;
+    for (uint32_t i = 0; i < n; i++) { // arcs ascend, so ties go to the lower edge
+        uint32_t e = arcs[i] / 2;
+        double dist = edge_distance(d->map, d->roads, e, p);
+        if (dist < best) best = dist, best_edge = e;
+    }
+    lua_pop(L, 1);
+    if (best_edge == UINT32_MAX || best > SEGMENT_PICK_M)
+        fail(L, "%s: the point (%.1f, %.1f) is %.0f m from road \"%s\"; expected a point within %.0f m of it (the "
+                "segment nearest to the point is meant)", fn, p.x, p.y, best, road, SEGMENT_PICK_M);
+    return best_edge;
+}
+
+/// The arcs a road argument and an optional point argument mean: all of the road's, or the
+/// two of the segment nearest to the point. Same buffer rules as road_arcs.
+static uint32_t select_arcs(lua_State *L, gops_traffic_t *trf, const char *road, int at_arg, const char *fn,
+                            uint32_t **arcs)
+{
+    if (lua_isnoneornil(L, at_arg)) return road_arcs(L, trf, road, arcs);
+    uint32_t e = pick_segment(L, trf, road, at_arg, fn);
+    *arcs = lua_newuserdatauv(L, 2 * sizeof **arcs, 0);
+    (*arcs)[0] = 2 * e;
+    (*arcs)[1] = 2 * e + 1;
+    return 2;
+}
+
+/// close_road / open_road: the whole road, or with a point, its segment nearest to it.
+static int close_or_open(lua_State *L, const char *fn, bool closed)
+{
+    gops_traffic_t *trf = need_traffic(L, fn);
+    const char *road = check_road(L, 1, fn, trf);
+    if (lua_isnoneornil(L, 2)) {
+        gops_error_t err;
+        if (gops_traffic_close_road(trf, road, closed, &err) != GOPS_OK) return fail(L, "%s: %s", fn, err.message);
+        return 0;
+    }
+    gops_traffic_set_edge_closed(trf, pick_segment(L, trf, road, 2, fn), closed);
+    return 0;
+}
+
+/// close_road(road [, {x, y}]): no vehicle enters the road (or the one segment, between two
+/// junctions, nearest to the point) from the next step; drivers re-route at once.
+static int lua_close_road(lua_State *L)
+{
+    return close_or_open(L, "close_road", true);
+}
+
+/// open_road(road [, {x, y}]): lifts closures; one-way rules in force stay.
+static int lua_open_road(lua_State *L)
+{
+    return close_or_open(L, "open_road", false);
+}
+
+/// set_oneway(road, true | false | "reverse"): true keeps only the direction the map's line
+/// is drawn in, "reverse" only the other, false opens both.
+static int lua_set_oneway(lua_State *L)
+{
+    gops_traffic_t *trf = need_traffic(L, "set_oneway");
+    const char *road = check_road(L, 1, "set_oneway", trf);
+    int dir;
+    if (lua_type(L, 2) == LUA_TBOOLEAN)
+        dir = lua_toboolean(L, 2) ? 1 : 0;
+    else if (lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "reverse") == 0)
+        dir = -1;
+    else
+        return fail(L, "set_oneway: direction: expected true (as the map's line is drawn), \"reverse\" or "
+                             "false (both ways), found %s",
+                          lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : luaL_typename(L, 2));
+    gops_error_t err;
+    if (gops_traffic_set_oneway(trf, road, dir, &err) != GOPS_OK) return fail(L, "set_oneway: %s", err.message);
+    return 0;
+}
+
+// ---- signal plans -----------------------------------------------------------------------
+
+static bool is_signal_junction(const gops_feature_t *f, void *user)
+{
+    (void)user;
+    return f->u.junction.control == GOPS_JUNCTION_SIGNAL;
+}
+
+/// The road-graph node a junction argument names; raises for unknown or unsignalised ones.
+static uint32_t check_junction(lua_State *L, int arg, const char *fn, gops_traffic_t *trf)
+{
+    const char *name = luaL_checkstring(L, arg);
+    const gops_district_t *d = district_of(L);
+    int32_t feature = -1;
+    for (uint32_t i = 0; i < d->map->feature_count && feature < 0; i++)
+        if (d->map->features[i].kind == GOPS_FEAT_JUNCTION && feature_is(&d->map->features[i], name)) feature = (int32_t)i;
+    if (feature < 0)
+        no_such_feature(L, fn, "signal-controlled junction", name, d->map, GOPS_FEAT_JUNCTION, is_signal_junction, NULL);
+    uint32_t node = GOPS_TRAFFIC_NONE;
+    for (uint32_t v = 0; v < d->roads->node_count && node == GOPS_TRAFFIC_NONE; v++)
+        if (d->roads->nodes[v].junction == feature) node = v;
+    if (node == GOPS_TRAFFIC_NONE || !gops_traffic_signal_plan(trf, node, GOPS_MODE_NORMAL)) {
+        const gops_feature_t *f = &d->map->features[feature];
+        fail(L, "%s: junction \"%s\" is %s, not signal-controlled%s", fn, name,
+                   node == GOPS_TRAFFIC_NONE ? "on no road node" : gops_junction_control_name(f->u.junction.control),
+                   node == GOPS_TRAFFIC_NONE ? " (check its position in the map)" : "");
+    }
+    return node;
+}
+
+static int check_mode_arg(lua_State *L, int arg, const char *fn)
+{
+    const char *name = luaL_checkstring(L, arg);
+    int m = gops_mode_from_name(name);
+    if (m < 0) {
+        static const char *const modes[] = {"normal", "holiday", "major_event", "emergency"};
+        const char *near = gops_nearest_name(name, modes, 4);
+        fail(L, "%s: unknown mode \"%s\"%s%s%s: expected normal, holiday, major_event or emergency", fn, name,
+                   near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
+    }
+    return m;
+}
+
+/// Refuses keys of the table at `idx` that are not in `known`; the message names the
+/// alphabetically first unknown key (pairs() order is random) and the nearest valid one.
+static void check_keys(lua_State *L, int idx, const char *what, const char *const *known, size_t count)
+{
+    char bad[64] = "";
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            if (lua_type(L, -1) == LUA_TNUMBER) fail(L, "%s: expected named fields (key = value), found a list item", what);
+            fail(L, "%s: keys must be names, found a %s", what, luaL_typename(L, -1));
+        }
+        const char *key = lua_tostring(L, -1);
+        bool ok = false;
+        for (size_t i = 0; i < count && !ok; i++) ok = strcmp(key, known[i]) == 0;
+        if (!ok && (!bad[0] || strcmp(key, bad) < 0)) snprintf(bad, sizeof bad, "%s", key);
+    }
+    if (!bad[0]) return;
+    const char *near = gops_nearest_name(bad, known, count);
+    char list[256] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < count && used < sizeof list - 1; i++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", known[i]);
+    if (near) fail(L, "%s: unknown key \"%s\" (did you mean \"%s\"?)", what, bad, near);
+    fail(L, "%s: unknown key \"%s\" (expected %s)", what, bad, list);
+}
+
+/// Optional number field of the table at idx within [lo, hi]; `dflt` when absent.
+static double opt_field(lua_State *L, int idx, const char *key, double dflt, double lo, double hi, const char *what)
+{
+    lua_getfield(L, idx, key);
+    double v = dflt;
+    if (!lua_isnil(L, -1)) {
+        if (!lua_isnumber(L, -1)) fail(L, "%s: %s: expected a number, found a %s", what, key, luaL_typename(L, -1));
+        v = lua_tonumber(L, -1);
+        if (!(v >= lo && v <= hi)) fail(L, "%s: %s: %g is out of range: expected %g to %g", what, key, v, lo, hi);
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+static bool road_at_node(const gops_feature_t *f, void *user)
+{
+    const void **ctx = user;
+    return gops_traffic_approach_mask(ctx[0], *(const uint32_t *)ctx[1], feature_key(f)) != 0;
+}
+
+/// Approach bits of a phase's `roads` (a name or a list of names) at the node.
+static uint32_t read_phase_roads(lua_State *L, int idx, gops_traffic_t *trf, uint32_t node, const char *what)
+{
+    lua_getfield(L, idx, "roads");
+    int t = lua_gettop(L);
+    if (lua_isnil(L, t)) fail(L, "%s: roads: expected the roads that get green, e.g. roads = {\"road-jiefang\"}", what);
+    bool list = lua_istable(L, t);
+    if (!list && lua_type(L, t) != LUA_TSTRING) fail(L, "%s: roads: expected a road name or a list of names", what);
+    lua_Integer n = list ? luaL_len(L, t) : 1;
+    if (n < 1) fail(L, "%s: roads: expected at least one road", what);
+    uint32_t mask = 0;
+    for (lua_Integer k = 1; k <= n; k++) {
+        if (list) lua_rawgeti(L, t, k);
+        if (lua_type(L, -1) != LUA_TSTRING) fail(L, "%s: roads[%d]: expected a road name", what, (int)k);
+        const char *road = lua_tostring(L, -1);
+        uint32_t m = gops_traffic_approach_mask(trf, node, road);
+        if (m == 0) {
+            const void *ctx[2] = {trf, &node};
+            char inner[200];
+            snprintf(inner, sizeof inner, "%s: roads", what);
+            no_such_feature(L, inner, "road at this junction", road, district_of(L)->map, GOPS_FEAT_ROAD, road_at_node,
+                            (void *)ctx);
+        }
+        mask |= m;
+        if (list) lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return mask;
+}
+
+/// Reads a plan table (see API_models.md) for the junction at `node`.
+static void read_plan(lua_State *L, int idx, gops_traffic_t *trf, uint32_t node, gops_signal_plan_t *plan)
+{
+    static const char *const plan_keys[] = {"phases", "cycle", "offset"};
+    static const char *const phase_keys[] = {"roads", "green", "share", "yellow", "all_red"};
+    check_keys(L, idx, "set_signal_plan: plan", plan_keys, 3);
+    memset(plan, 0, sizeof *plan);
+    double cycle = opt_field(L, idx, "cycle", NAN, 10, 600, "set_signal_plan: plan");
+    plan->offset_s = opt_field(L, idx, "offset", 0, 0, 3600, "set_signal_plan: plan");
+    lua_getfield(L, idx, "phases");
+    int ph = lua_gettop(L);
+    if (!lua_istable(L, ph)) fail(L, "set_signal_plan: plan: phases: expected a list of phases {roads = ..., green = s}");
+    lua_Integer n = luaL_len(L, ph);
+    if (n < 1 || n > GOPS_SIGNAL_MAX_PHASES)
+        fail(L, "set_signal_plan: plan: phases: expected 1 to %d phases, found %d", GOPS_SIGNAL_MAX_PHASES, (int)n);
+    plan->phase_count = (uint32_t)n;
+    double shares[GOPS_SIGNAL_MAX_PHASES], share_sum = 0, fixed = 0;
+    int with_share = 0;
+    for (lua_Integer k = 1; k <= n; k++) {
+        char what[64];
+        snprintf(what, sizeof what, "set_signal_plan: phase %d", (int)k);
+        lua_rawgeti(L, ph, k);
+        int t = lua_gettop(L);
+        if (!lua_istable(L, t)) fail(L, "%s: expected a table {roads = ..., green = s}", what);
+        check_keys(L, t, what, phase_keys, 5);
+        gops_signal_phase_t *p = &plan->phases[k - 1];
+        p->approaches = read_phase_roads(L, t, trf, node, what);
+        p->yellow_s = opt_field(L, t, "yellow", GOPS_SIGNAL_YELLOW_S, 0, 10, what);
+        p->all_red_s = opt_field(L, t, "all_red", GOPS_SIGNAL_ALL_RED_S, 0, 10, what);
+        p->green_s = opt_field(L, t, "green", NAN, 0, 600, what);
+        shares[k - 1] = opt_field(L, t, "share", NAN, 1e-6, 1e6, what);
+        if (isnan(p->green_s) == isnan(shares[k - 1]))
+            fail(L, "%s: give green (s) or share (of the cycle's green time), not %s", what,
+                       isnan(p->green_s) ? "neither" : "both");
+        if (!isnan(shares[k - 1])) with_share++, share_sum += shares[k - 1];
+        fixed += p->yellow_s + p->all_red_s;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    if (with_share && with_share != n)
+        fail(L, "set_signal_plan: plan: either every phase has a share (with cycle = s) or every phase a green time");
+    if (with_share) {
+        if (isnan(cycle)) fail(L, "set_signal_plan: plan: phases given by share need cycle = s");
+        if (!(cycle - fixed > 0))
+            fail(L, "set_signal_plan: plan: cycle %g s leaves no green time after %g s of yellow and all-red", cycle,
+                       fixed);
+        for (uint32_t k = 0; k < plan->phase_count; k++) plan->phases[k].green_s = (cycle - fixed) * shares[k] / share_sum;
+    } else if (!isnan(cycle) && fabs(gops_signal_plan_cycle(plan) - cycle) > 1e-6) {
+        fail(L, "set_signal_plan: plan: cycle = %g s but the phases add up to %g s (drop cycle, or give shares)", cycle,
+                   gops_signal_plan_cycle(plan));
+    }
+}
+
+/// set_signal_plan(junction, plan | mode_name [, mode]): replaces the junction's fixed-time
+/// plan in `mode` (default: every mode). A mode name as plan copies the plan the junction
+/// uses in that mode now.
+static int lua_set_signal_plan(lua_State *L)
+{
+    gops_traffic_t *trf = need_traffic(L, "set_signal_plan");
+    uint32_t node = check_junction(L, 1, "set_signal_plan", trf);
+    int target = lua_isnoneornil(L, 3) ? -1 : check_mode_arg(L, 3, "set_signal_plan");
+    gops_signal_plan_t plan;
+    if (lua_type(L, 2) == LUA_TSTRING) {
+        int from = check_mode_arg(L, 2, "set_signal_plan");
+        plan = *gops_traffic_signal_plan(trf, node, (gops_mode_t)from);
+    } else if (lua_istable(L, 2)) {
+        read_plan(L, 2, trf, node, &plan);
+    } else {
+        return fail(L, "set_signal_plan: plan: expected a table {phases = {...}} or a mode name, found %s",
+                          luaL_typename(L, 2));
+    }
+    gops_error_t err;
+    if (gops_traffic_set_signal_plan(trf, node, target, &plan, &err) != GOPS_OK)
+        return fail(L, "set_signal_plan: %s", err.message);
+    return 0;
+}
+
+/// signal_plan(junction [, mode]) -> {cycle = s, offset = s, phases = {{roads, green, yellow,
+/// all_red}, ...}} in `mode` (default: the current mode).
+static int lua_signal_plan(lua_State *L)
+{
+    gops_traffic_t *trf = need_traffic(L, "signal_plan");
+    uint32_t node = check_junction(L, 1, "signal_plan", trf);
+    gops_mode_t mode = lua_isnoneornil(L, 2) ? gops_world_mode(gops_scenario_self(L)->world)
+                                             : (gops_mode_t)check_mode_arg(L, 2, "signal_plan");
+    const gops_signal_plan_t *plan = gops_traffic_signal_plan(trf, node, mode);
+    const gops_map_t *map = district_of(L)->map;
+    lua_createtable(L, 0, 3);
+    lua_pushnumber(L, gops_signal_plan_cycle(plan));
+    lua_setfield(L, -2, "cycle");
+    lua_pushnumber(L, plan->offset_s);
+    lua_setfield(L, -2, "offset");
+    lua_createtable(L, (int)plan->phase_count, 0);
+    for (uint32_t k = 0; k < plan->phase_count; k++) {
+        const gops_signal_phase_t *p = &plan->phases[k];
+        lua_createtable(L, 0, 4);
+        lua_pushnumber(L, p->green_s);
+        lua_setfield(L, -2, "green");
+        lua_pushnumber(L, p->yellow_s);
+        lua_setfield(L, -2, "yellow");
+        lua_pushnumber(L, p->all_red_s);
+        lua_setfield(L, -2, "all_red");
+        lua_newtable(L);
+        int r = 0;
+        for (uint32_t f = 0; f < map->feature_count; f++) { // map order: stable
+            if (map->features[f].kind != GOPS_FEAT_ROAD) continue;
+            if (!(gops_traffic_approach_mask(trf, node, feature_key(&map->features[f])) & p->approaches)) continue;
+            lua_pushstring(L, feature_key(&map->features[f]));
+            lua_rawseti(L, -2, ++r);
+        }
+        lua_setfield(L, -2, "roads");
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "phases");
+    return 1;
+}
+
+// ---- double parking ----------------------------------------------------------------------
+
+/// Nearest gateway node (where vehicles can leave the map) to p, or GOPS_TRAFFIC_NONE.
+static uint32_t nearest_gateway(const gops_road_graph_t *g, gops_point_t p)
+{
+    uint32_t best = GOPS_TRAFFIC_NONE;
+    double best_d = INFINITY;
+    for (uint32_t v = 0; v < g->node_count; v++) {
+        if (!g->nodes[v].gateway || g->nodes[v].in_count == 0) continue;
+        double d = hypot(g->nodes[v].at.x - p.x, g->nodes[v].at.y - p.y);
+        if (d < best_d) best_d = d, best = v;
+    }
+    return best;
+}
+
+/// double_park(road, at_m [, duration [, "reverse"]]) -> vehicle id, or nil when the kerb
+/// lane has no room within 28 m. A car stops in the kerb lane at_m metres along the road's
+/// line (on the carriageway of the line's direction, or the other with "reverse") for
+/// `duration` (default "8m"), then drives on and leaves the map.
+static int lua_double_park(lua_State *L)
+{
+    gops_traffic_t *trf = need_traffic(L, "double_park");
+    const char *road = check_road(L, 1, "double_park", trf);
+    lua_Number at_m = luaL_checknumber(L, 2);
+    double dwell = DOUBLE_PARK_DEFAULT_S;
+    if (!lua_isnoneornil(L, 3)) {
+        gops_error_t err;
+        if (gops_time_parse_duration(luaL_checkstring(L, 3), &dwell, 0, &err) != GOPS_OK)
+            return fail(L, "double_park: duration: %s", err.message);
+    }
+    bool reverse = false;
+    if (!lua_isnoneornil(L, 4)) {
+        const char *dir = luaL_checkstring(L, 4);
+        if (strcmp(dir, "reverse") != 0 && strcmp(dir, "along") != 0)
+            return fail(L, "double_park: side: expected \"along\" (the line's direction) or \"reverse\", found \"%s\"",
+                              dir);
+        reverse = dir[0] == 'r';
+    }
+    const gops_district_t *d = district_of(L);
+    const gops_road_graph_t *g = d->roads;
+    const gops_road_info_t *info = NULL;
+    for (uint32_t r = 0; r < g->road_count && !info; r++)
+        if (feature_is(&d->map->features[g->roads[r].feature], road)) info = &g->roads[r];
+    if (!info || info->edge_count == 0) return fail(L, "double_park: road \"%s\" has no segments", road);
+    double total = 0;
+    for (uint32_t e = info->first_edge; e < info->first_edge + info->edge_count; e++) total += g->edges[e].length_m;
+    if (!(at_m >= 0 && at_m <= total))
+        return fail(L, "double_park: at_m %g is off road \"%s\": expected 0 to %.1f m along its line", at_m, road,
+                          total);
+    uint32_t edge = info->first_edge + info->edge_count - 1;
+    double start = 0;
+    for (uint32_t e = info->first_edge; e < info->first_edge + info->edge_count; e++) {
+        if (at_m < start + g->edges[e].length_m) {
+            edge = e;
+            break;
+        }
+        if (e + 1 < info->first_edge + info->edge_count) start += g->edges[e].length_m;
+    }
+    const gops_road_edge_t *E = &g->edges[edge];
+    if (reverse && E->oneway)
+        return fail(L, "double_park: road \"%s\" is one-way here: vehicles drive only along its line", road);
+    double s = reverse ? E->length_m - (at_m - start) : at_m - start;
+    uint32_t arc = 2 * edge + (reverse ? 1 : 0);
+    // Where to leave afterwards: the gateway nearest to the spot.
+    const gops_path_t *line = &d->map->features[E->road].u.road.line;
+    uint32_t exit_node = nearest_gateway(g, line->pts[E->first_vertex]);
+    uint32_t id = 0;
+    for (double off = 0; id == 0 && off <= DOUBLE_PARK_SEARCH_M; off += DOUBLE_PARK_STEP_M) {
+        id = gops_traffic_spawn(trf, GOPS_VCLASS_CAR, arc, 0, s + off, 0, exit_node);
+        if (id == 0 && off > 0) id = gops_traffic_spawn(trf, GOPS_VCLASS_CAR, arc, 0, s - off, 0, exit_node);
+    }
+    if (id == 0) {
+        lua_pushnil(L);
+        return 1;
+    }
+    gops_traffic_double_park(trf, id, dwell);
+    lua_pushinteger(L, id);
+    return 1;
+}
+
+// ---- queries -------------------------------------------------------------------------------
+
+/// congestion_index() -> the district's index 0–10 now, and its band ("smooth", ...).
+static int lua_congestion_index(lua_State *L)
+{
+    gops_traffic_counts_t c;
+    gops_traffic_counts(need_traffic(L, "congestion_index"), &c);
+    lua_pushnumber(L, c.congestion_index);
+    lua_pushstring(L, gops_traffic_congestion_band(c.congestion_index));
+    return 2;
+}
+
+/// vehicles() -> motor vehicles in the network now.
+static int lua_vehicles(lua_State *L)
+{
+    gops_traffic_counts_t c;
+    gops_traffic_counts(need_traffic(L, "vehicles"), &c);
+    lua_pushinteger(L, c.vehicles);
+    return 1;
+}
+
+/// road_vehicles(road [, {x, y}]) -> motor vehicles on the road (or the segment nearest to
+/// the point) now, both directions.
+static int lua_road_vehicles(lua_State *L)
+{
+    gops_traffic_t *trf = need_traffic(L, "road_vehicles");
+    const char *road = check_road(L, 1, "road_vehicles", trf);
+    uint32_t *arcs;
+    uint32_t n = select_arcs(L, trf, road, 2, "road_vehicles", &arcs);
+    double sum = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        gops_traffic_arc_measures_t m;
+        gops_traffic_arc_measures(trf, arcs[i], &m);
+        sum += m.vehicles;
+    }
+    lua_pushinteger(L, (lua_Integer)llround(sum));
+    return 1;
+}
+
+/// Flow-weighted sums over a road's arcs for the last five measurement windows: distance
+/// driven, time taken, and free-flow time of the same trips.
+typedef struct road_sums {
+    double dist, time, free_time, actual_time;
+} road_sums_t;
+
+static road_sums_t road_sums(lua_State *L, gops_traffic_t *trf, const char *road, const char *fn)
+{
+    const gops_road_graph_t *g = district_of(L)->roads;
+    uint32_t *arcs;
+    uint32_t n = select_arcs(L, trf, road, 2, fn, &arcs);
+    road_sums_t s = {0};
+    for (uint32_t i = 0; i < n; i++) {
+        gops_traffic_arc_measures_t m;
+        gops_traffic_arc_measures(trf, arcs[i], &m);
+        const gops_road_edge_t *E = &g->edges[arcs[i] / 2];
+        if (!(m.flow_vph > 0) || !(m.mean_speed_mps > 0)) continue;
+        s.dist += m.flow_vph * E->length_m;
+        s.time += m.flow_vph * E->length_m / m.mean_speed_mps;
+        s.free_time += m.flow_vph * E->free_time_s;
+        s.actual_time += m.flow_vph * E->free_time_s * m.tti;
+    }
+    return s;
+}
+
+/// road_speed(road [, {x, y}]) -> space-mean speed of motor vehicles on the road (or the
+/// segment nearest to the point) over the last five minutes (m/s): distance driven / time
+/// taken, segments weighted by their flow; the speed limit when nobody drove it.
+static int lua_road_speed(lua_State *L)
+{
+    gops_traffic_t *trf = need_traffic(L, "road_speed");
+    const char *road = check_road(L, 1, "road_speed", trf);
+    road_sums_t s = road_sums(L, trf, road, "road_speed");
+    if (s.time > 0) {
+        lua_pushnumber(L, s.dist / s.time);
+        return 1;
+    }
+    const gops_district_t *d = district_of(L);
+    for (uint32_t f = 0; f < d->map->feature_count; f++)
+        if (d->map->features[f].kind == GOPS_FEAT_ROAD && feature_is(&d->map->features[f], road)) {
+            lua_pushnumber(L, d->map->features[f].u.road.speed_kmh / 3.6);
+            return 1;
+        }
+    return fail(L, "road_speed: road \"%s\" vanished from the map", road); // not reached
+}
+
+/// road_tti(road [, {x, y}]) -> travel time index of the road (or the segment nearest to the
+/// point) over the last five minutes (actual / free-flow time of the trips on it; 1 when
+/// nobody drove it) and its congestion index 0–10.
+static int lua_road_tti(lua_State *L)
+{
+    gops_traffic_t *trf = need_traffic(L, "road_tti");
+    const char *road = check_road(L, 1, "road_tti", trf);
+    road_sums_t s = road_sums(L, trf, road, "road_tti");
+    double tti = s.free_time > 0 ? s.actual_time / s.free_time : 1.0;
+    lua_pushnumber(L, tti);
+    lua_pushnumber(L, gops_traffic_congestion_index(tti));
+    return 2;
+}
+
+static void set_number(lua_State *L, const char *key, double v)
+{
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, key);
+}
+
+static void set_integer(lua_State *L, const char *key, uint64_t v)
+{
+    lua_pushinteger(L, (lua_Integer)v);
+    lua_setfield(L, -2, key);
+}
+
+/// traffic_counts() -> a table of the model's counts (see API_models.md).
+static int lua_traffic_counts(lua_State *L)
+{
+    gops_traffic_counts_t c;
+    gops_traffic_counts(need_traffic(L, "traffic_counts"), &c);
+    lua_createtable(L, 0, 24);
+    set_integer(L, "vehicles", c.vehicles);
+    set_integer(L, "cars", c.by_class[GOPS_VCLASS_CAR]);
+    set_integer(L, "taxis", c.by_class[GOPS_VCLASS_TAXI]);
+    set_integer(L, "buses", c.by_class[GOPS_VCLASS_BUS]);
+    set_integer(L, "vans", c.by_class[GOPS_VCLASS_VAN]);
+    set_integer(L, "ebikes", c.by_class[GOPS_VCLASS_EBIKE]);
+    set_integer(L, "entered", c.vehicles_entered);
+    set_integer(L, "trips", c.trips_completed);
+    set_number(L, "mean_trip_time_s", c.mean_trip_time_s);
+    set_integer(L, "double_parked", c.double_parked);
+    set_integer(L, "ebikes_on_sidewalks", c.ebikes_on_sidewalks);
+    set_number(L, "lane_minutes_blocked", c.lane_minutes_blocked);
+    set_integer(L, "pedestrians_crossed", c.pedestrians_crossed);
+    set_integer(L, "pedestrians_on_red", c.pedestrians_on_red);
+    set_number(L, "vehicle_delay_pedestrians_s", c.vehicle_delay_pedestrians_s);
+    set_integer(L, "entry_queue", c.entry_queue);
+    set_integer(L, "removed_stuck", c.removed_stuck);
+    set_integer(L, "garage_spaces", c.garage_spaces);
+    set_integer(L, "garage_occupied", c.garage_occupied);
+    set_integer(L, "cruising", c.cruising);
+    set_integer(L, "bus_departures", c.bus_departures);
+    set_integer(L, "bus_stops_served", c.bus_stops_served);
+    set_number(L, "tti", c.tti);
+    set_number(L, "congestion_index", c.congestion_index);
+    return 1;
+}
+
+void gops_lua_traffic_register_api(gops_scenario_t *sc)
+{
+    gops_scenario_register(sc, "close_road", lua_close_road);
+    gops_scenario_register(sc, "open_road", lua_open_road);
+    gops_scenario_register(sc, "set_oneway", lua_set_oneway);
+    gops_scenario_register(sc, "set_signal_plan", lua_set_signal_plan);
+    gops_scenario_register(sc, "signal_plan", lua_signal_plan);
+    gops_scenario_register(sc, "double_park", lua_double_park);
+    gops_scenario_register(sc, "congestion_index", lua_congestion_index);
+    gops_scenario_register(sc, "vehicles", lua_vehicles);
+    gops_scenario_register(sc, "road_vehicles", lua_road_vehicles);
+    gops_scenario_register(sc, "road_speed", lua_road_speed);
+    gops_scenario_register(sc, "road_tti", lua_road_tti);
+    gops_scenario_register(sc, "traffic_counts", lua_traffic_counts);
+}
