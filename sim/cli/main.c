@@ -14,6 +14,7 @@ static const char usage[] =
     "  run SCENARIO.lua     run a scenario headless and write its outputs\n"
     "  view SCENARIO.lua    the same run in a live window (map, crowd, dashboard)\n"
     "  check [PATH...]      run scenarios, evaluate their expectations, print a table\n"
+    "  sweep STUDY.lua      a study: factors x replications, with confidence intervals\n"
     "  map info|lint|render inspect, check or draw a district map (GeoJSON)\n"
     "  bench [NAME]         benchmarks, CSV to stdout\n"
     "  version              print the version\n"
@@ -42,6 +43,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "check") == 0) return gops_cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "map") == 0) return gops_cmd_map(argc - 1, argv + 1);
     if (strcmp(cmd, "bench") == 0) return gops_cmd_bench(argc - 1, argv + 1);
-    fprintf(stderr, "gridops: unknown command '%s' (expected run, view, check, map, bench or version)\n", cmd);
+    if (strcmp(cmd, "sweep") == 0) return gops_cmd_sweep(argc - 1, argv + 1);
+    fprintf(stderr, "gridops: unknown command '%s' (expected run, view, check, sweep, map, bench or version)\n", cmd);
     return 2;
 }
