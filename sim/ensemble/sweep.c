@@ -11,7 +11,7 @@
 #include "ensemble/records.h"
 #include "ensemble/results.h"
 #include "ensemble/study_dir.h"
-#include "ensemble/study_file.h"
+#include "scenario/study_file.h"
 
 #include <inttypes.h>
 #include <stdio.h>

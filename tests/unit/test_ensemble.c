@@ -10,7 +10,7 @@
 #include "ensemble/stats.h"
 #include "ensemble/study.h"
 #include "ensemble/study_dir.h"
-#include "ensemble/study_file.h"
+#include "scenario/study_file.h"
 #include "ensemble/study_report.h"
 
 #include <cjson/cJSON.h>

@@ -3,8 +3,8 @@
 // checking every design point against the base scenario before anything runs, so a typo in
 // a factor is exit 2 at once rather than a failed run hours later. The only Lua in
 // sim/ensemble; does not run scenarios.
-#ifndef GOPS_ENSEMBLE_STUDY_FILE_H
-#define GOPS_ENSEMBLE_STUDY_FILE_H
+#ifndef GOPS_SCENARIO_STUDY_FILE_H
+#define GOPS_SCENARIO_STUDY_FILE_H
 
 #include "ensemble/study.h"
 

@@ -3,7 +3,7 @@
 // includes Lua: a study file is Lua like a scenario and gets the same sandbox, so it can
 // compute levels (loops, string.format) but cannot touch files or the clock. Keys are
 // checked in sorted order and applied in a fixed order, never in Lua's table order.
-#include "ensemble/study_file.h"
+#include "scenario/study_file.h"
 
 #include "core/hash.h"
 #include "core/nearest.h"
