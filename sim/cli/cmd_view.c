@@ -25,6 +25,8 @@ static const char view_usage[] =
     "window options:\n"
     "  --speed X          simulated seconds per second at the start: 1..1000 (60), or 'max'\n"
     "  --paused           start paused (Space runs, '.' steps one tick)\n"
+    "  --crowd STYLE      pedestrians as 'dots', a 'heat' map, or 'auto' (heat map when zoomed\n"
+    "                     out over a big crowd; the default); C switches in the window\n"
     "  --size WxH         window size in pixels (1600x900)\n"
     "  --software         draw in software (into the window itself) even when a hardware\n"
     "                     renderer exists\n"
@@ -74,6 +76,16 @@ int gops_cmd_view(int argc, char **argv)
             def.software = true;
         } else if (strcmp(a, "--paused") == 0) {
             def.paused = true;
+        } else if (strcmp(a, "--crowd") == 0) {
+            static const char *const styles[GOPS_SCREEN_CROWD_COUNT] = {"auto", "dots", "heat"};
+            int k = 0;
+            while (v && k < GOPS_SCREEN_CROWD_COUNT && strcmp(v, styles[k]) != 0) k++;
+            if (!v || k == GOPS_SCREEN_CROWD_COUNT) {
+                free(rest);
+                return gops_cli_usage_error("view", "--crowd: found \"%s\", expected auto, dots or heat", v ? v : "");
+            }
+            def.crowd = (gops_screen_crowd_t)k;
+            i++;
         } else if (strcmp(a, "--speed") == 0 || strcmp(a, "--size") == 0) {
             if (!v) {
                 free(rest);

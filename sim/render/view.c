@@ -180,6 +180,7 @@ gops_live_view_t *gops_live_view_create(const gops_live_view_def_t *def, gops_er
     }
     if (!(v->scene = gops_screen_create(err))) goto fail;
     v->scene_def = gops_screen_def_default();
+    if ((unsigned)v->def.crowd < GOPS_SCREEN_CROWD_COUNT) v->scene_def.crowd = v->def.crowd;
     v->fitted = true;
     v->speed_index = speed_index_of(v->def.speed > 0 ? v->def.speed : 60);
     v->fast = v->def.speed <= 0;

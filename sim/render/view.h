@@ -16,12 +16,13 @@
 #include <stdint.h>
 
 typedef struct gops_live_view_def {
-    int width, height; ///< window size, px (1600 × 900)
-    bool software;     ///< SDL's software renderer even when a hardware one exists
-    double speed;      ///< simulated s per wall s at the start, 1..1000 (60); 0: as fast as possible
-    bool paused;       ///< start paused
-    bool exit_at_end;  ///< close when the run ends instead of holding the last frame
-    const char *title; ///< scenario name for the window title and the dashboard
+    int width, height;         ///< window size, px (1600 × 900)
+    bool software;             ///< SDL's software renderer even when a hardware one exists
+    double speed;              ///< simulated s per wall s at the start, 1..1000 (60); 0: as fast as possible
+    bool paused;               ///< start paused
+    bool exit_at_end;          ///< close when the run ends instead of holding the last frame
+    gops_screen_crowd_t crowd; ///< how pedestrians are shown at the start (auto)
+    const char *title;         ///< scenario name for the window title and the dashboard
     gops_screen_sources_t sources;
 } gops_live_view_def_t;
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Reading a study file (STUDY.lua declaring one study{...}) in the scenario sandbox, and
 // checking every design point against the base scenario before anything runs, so a typo in
-// a factor is exit 2 at once rather than a failed run hours later. The only Lua in
-// sim/ensemble; does not run scenarios.
+// a factor is exit 2 at once rather than a failed run hours later. Lives here because only
+// scenario/ includes Lua; ensemble/ uses it. Does not run scenarios.
 #ifndef GOPS_SCENARIO_STUDY_FILE_H
 #define GOPS_SCENARIO_STUDY_FILE_H
 

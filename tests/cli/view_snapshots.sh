@@ -85,6 +85,8 @@ expect_exit 2 "--snapshot-every 0s" -- "$GRIDOPS" run "$SMOKE" --snapshot-every 
 expect_text "$TMP/err" "--snapshot-every" "names the flag"
 expect_exit 2 "view --speed out of range" -- "$GRIDOPS" view "$SMOKE" --speed 5000
 expect_exit 2 "view --size malformed" -- "$GRIDOPS" view "$SMOKE" --size big
+expect_exit 2 "view --crowd unknown" -- "$GRIDOPS" view "$SMOKE" --crowd blobs
+expect_text "$TMP/err" "expected auto, dots or heat" "names the crowd styles"
 
 # The window does not change results: same seed, same hash with and without it (smoke's
 # expectations need its full two hours, so both runs exit 1 alike).
@@ -102,7 +104,8 @@ at("20:00", function() set_mode("emergency") end)
 EOF
 expect_exit 0 "run on the district" -- "$GRIDOPS" run "$TMP/erqi.lua" --quiet --out "$TMP/erun" --snapshot-every 30s
 is_png "$TMP/erun/snapshots/200000.png"
-expect_exit 0 "view on the district" -- "$GRIDOPS" view "$TMP/erqi.lua" --exit-at-end --speed max --software --out "$TMP/eview"
+expect_exit 0 "view on the district" -- "$GRIDOPS" view "$TMP/erqi.lua" --exit-at-end --speed max --software \
+  --crowd dots --out "$TMP/eview"
 same_hash "$TMP/erun" "$TMP/eview" "district run with and without the window"
 well_formed "$TMP/erun/report.html"
 
