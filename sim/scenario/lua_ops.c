@@ -20,41 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/// luaL_error with printf formats (Lua's own formatter knows only %s, %d, %f, %I, %p, %c
-/// and %U); the message still starts with the calling line's "file:line: ".
-static int fail(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(lua_State *L, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    return luaL_error(L, "%s", buf);
-}
-
 static gops_ops_t *need_ops(lua_State *L, const char *fn)
 {
-    gops_scenario_t *sc = gops_scenario_self(L);
-    if (!sc->world)
-        fail(L, "%s() needs the running world: call it from a hook (at, every, on), not while the "
-                      "scenario file loads", fn);
-    gops_ops_t *ops = gops_ops_of(sc->world);
-    if (!ops) fail(L, "%s(): this run simulates no operations (no map, or ops = false)", fn);
+    gops_world_t *world = gops_lua_world(L, fn);
+    gops_ops_t *ops = gops_ops_of(world);
+    if (!ops) gops_lua_fail(L, "%s(): this run simulates no operations (no map, or ops = false)", fn);
     return ops;
-}
-
-/// "fn: unknown <what> "name" (did you mean "x"?): expected a, b, c".
-static int unknown_name(lua_State *L, const char *fn, const char *what, const char *name, const char *const *valid,
-                        size_t count)
-{
-    const char *near = gops_nearest_name(name, valid, count);
-    char list[600] = "";
-    size_t used = 0;
-    for (size_t i = 0; i < count && used < sizeof list - 1; i++)
-        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", valid[i]);
-    if (near) return fail(L, "%s: unknown %s \"%s\" (did you mean \"%s\"?)", fn, what, name, near);
-    return fail(L, "%s: unknown %s \"%s\": expected one of %s", fn, what, name, list);
 }
 
 /// Refuses keys of the table at `idx` that are not in `known`; the message names the
@@ -66,15 +37,15 @@ static void check_keys(lua_State *L, int idx, const char *what, const char *cons
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
         if (lua_type(L, -1) != LUA_TSTRING) {
-            if (lua_type(L, -1) == LUA_TNUMBER) fail(L, "%s: expected named fields (key = value), found a list item", what);
-            fail(L, "%s: keys must be names, found a %s", what, luaL_typename(L, -1));
+            if (lua_type(L, -1) == LUA_TNUMBER) gops_lua_fail(L, "%s: expected named fields (key = value), found a list item", what);
+            gops_lua_fail(L, "%s: keys must be names, found a %s", what, luaL_typename(L, -1));
         }
         const char *key = lua_tostring(L, -1);
         bool ok = false;
         for (size_t i = 0; i < count && !ok; i++) ok = strcmp(key, known[i]) == 0;
         if (!ok && (!bad[0] || strcmp(key, bad) < 0)) snprintf(bad, sizeof bad, "%s", key);
     }
-    if (bad[0]) unknown_name(L, what, "key", bad, known, count);
+    if (bad[0]) gops_lua_unknown_name(L, what, "key", bad, known, count);
 }
 
 static int check_mode_arg(lua_State *L, int arg, const char *fn)
@@ -82,7 +53,7 @@ static int check_mode_arg(lua_State *L, int arg, const char *fn)
     static const char *const modes[] = {"normal", "holiday", "major_event", "emergency"};
     const char *name = luaL_checkstring(L, arg);
     int m = gops_mode_from_name(name);
-    if (m < 0) unknown_name(L, fn, "mode", name, modes, 4);
+    if (m < 0) gops_lua_unknown_name(L, fn, "mode", name, modes, 4);
     return m;
 }
 
@@ -91,7 +62,7 @@ static lua_Integer check_whole(lua_State *L, int arg, const char *fn, const char
 {
     lua_Number v = luaL_checknumber(L, arg);
     if (!(v >= (lua_Number)lo && v <= (lua_Number)hi && v == floor(v)))
-        fail(L, "%s: %s: expected a whole number %lld to %lld, found %g", fn, what, (long long)lo, (long long)hi, v);
+        gops_lua_fail(L, "%s: %s: expected a whole number %lld to %lld, found %g", fn, what, (long long)lo, (long long)hi, v);
     return (lua_Integer)v;
 }
 
@@ -127,7 +98,7 @@ static gops_point_t feature_point(const gops_feature_t *f)
 static const gops_feature_t *check_place(lua_State *L, const char *name, const char *fn, const char *what, int kind)
 {
     const gops_district_t *d = gops_world_district(gops_scenario_self(L)->world);
-    if (!d) fail(L, "%s: %s \"%s\": this run has no map to look names up in; give a point {x, y}", fn, what, name);
+    if (!d) gops_lua_fail(L, "%s: %s \"%s\": this run has no map to look names up in; give a point {x, y}", fn, what, name);
     const gops_map_t *map = d->map;
     const gops_feature_t *hit = NULL;
     uint32_t named = 0;
@@ -146,7 +117,7 @@ static const gops_feature_t *check_place(lua_State *L, const char *name, const c
             if ((kind < 0 || f->kind == (gops_feature_kind_t)kind) && feature_is(f, name))
                 used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", used ? ", " : "", f->id ? f->id : "(no id)");
         }
-        fail(L, "%s: %s \"%s\" names %u features (%s): give an id", fn, what, name, named, buf);
+        gops_lua_fail(L, "%s: %s \"%s\" names %u features (%s): give an id", fn, what, name, named, buf);
     }
     const char **cands = malloc((3 * (size_t)map->feature_count + 1) * sizeof *cands);
     size_t n = 0;
@@ -160,19 +131,19 @@ static const gops_feature_t *check_place(lua_State *L, const char *name, const c
     const char *near = cands ? gops_nearest_name(name, cands, n) : NULL;
     if (near) snprintf(buf, sizeof buf, "%s", near);
     free(cands);
-    if (near) fail(L, "%s: unknown %s \"%s\" (did you mean \"%s\"?)", fn, what, name, buf);
-    fail(L, "%s: unknown %s \"%s\": expected the id or name of a feature of the map", fn, what, name);
+    if (near) gops_lua_fail(L, "%s: unknown %s \"%s\" (did you mean \"%s\"?)", fn, what, name, buf);
+    gops_lua_fail(L, "%s: unknown %s \"%s\": expected the id or name of a feature of the map", fn, what, name);
     return NULL;
 }
 
 /// A point {x, y} (m) inside the map's bounds (or within the largest map extent without one).
 static gops_point_t check_point(lua_State *L, int idx, const char *fn, const char *what)
 {
-    if (!lua_istable(L, idx)) fail(L, "%s: %s: expected a point {x, y} in metres or a place name", fn, what);
+    if (!lua_istable(L, idx)) gops_lua_fail(L, "%s: %s: expected a point {x, y} in metres or a place name", fn, what);
     double v[2];
     for (int k = 0; k < 2; k++) {
         lua_rawgeti(L, idx, k + 1);
-        if (!lua_isnumber(L, -1)) fail(L, "%s: %s: expected a point {x, y} in metres", fn, what);
+        if (!lua_isnumber(L, -1)) gops_lua_fail(L, "%s: %s: expected a point {x, y} in metres", fn, what);
         v[k] = lua_tonumber(L, -1);
         lua_pop(L, 1);
     }
@@ -180,7 +151,7 @@ static gops_point_t check_point(lua_State *L, int idx, const char *fn, const cha
     double x0 = -GOPS_MAP_MAX_EXTENT_M, x1 = GOPS_MAP_MAX_EXTENT_M, y0 = x0, y1 = x1;
     if (d) x0 = d->map->min_x, x1 = d->map->max_x, y0 = d->map->min_y, y1 = d->map->max_y;
     if (!(v[0] >= x0 && v[0] <= x1 && v[1] >= y0 && v[1] <= y1))
-        fail(L, "%s: %s: the point (%g, %g) is outside the map (x %.0f to %.0f m, y %.0f to %.0f m)", fn, what, v[0],
+        gops_lua_fail(L, "%s: %s: the point (%g, %g) is outside the map (x %.0f to %.0f m, y %.0f to %.0f m)", fn, what, v[0],
                    v[1], x0, x1, y0, y1);
     return (gops_point_t){v[0], v[1]};
 }
@@ -220,9 +191,9 @@ static gops_itype_t read_itype(lua_State *L, int idx)
     const char *type = lua_isnil(L, -2) ? NULL : lua_tostring(L, -2);
     const char *cat = lua_isnil(L, -1) ? NULL : lua_tostring(L, -1);
     if ((!lua_isnil(L, -2) && lua_type(L, -2) != LUA_TSTRING) || (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING))
-        fail(L, "incident: type and category are names, e.g. type = \"water_main_burst\"");
+        gops_lua_fail(L, "incident: type and category are names, e.g. type = \"water_main_burst\"");
     if (!type && !cat)
-        fail(L, "incident: give type = \"<incident type>\" (e.g. \"water_main_burst\") or category = \"<category>\"");
+        gops_lua_fail(L, "incident: give type = \"<incident type>\" (e.g. \"water_main_burst\") or category = \"<category>\"");
     const char *all[GOPS_ITYPE_COUNT + GOPS_CAT_COUNT];
     for (int i = 0; i < GOPS_ITYPE_COUNT; i++) all[i] = itype_names[i];
     for (int i = 0; i < GOPS_CAT_COUNT; i++) all[GOPS_ITYPE_COUNT + i] = category_names[i];
@@ -230,16 +201,16 @@ static gops_itype_t read_itype(lua_State *L, int idx)
     if (type) {
         t = gops_itype_from_name(type);
         if (t < 0 && gops_category_from_name(type) >= 0)
-            fail(L, "incident: type \"%s\" is a category: write category = \"%s\"", type, type);
-        if (t < 0) unknown_name(L, "incident", "incident type", type, itype_names, GOPS_ITYPE_COUNT);
+            gops_lua_fail(L, "incident: type \"%s\" is a category: write category = \"%s\"", type, type);
+        if (t < 0) gops_lua_unknown_name(L, "incident", "incident type", type, itype_names, GOPS_ITYPE_COUNT);
     }
     if (cat) {
         int c = gops_category_from_name(cat);
         int as_type = gops_itype_from_name(cat); // a type is accepted where a category is asked for
-        if (c < 0 && as_type < 0) unknown_name(L, "incident", "category", cat, all, GOPS_ITYPE_COUNT + GOPS_CAT_COUNT);
+        if (c < 0 && as_type < 0) gops_lua_unknown_name(L, "incident", "category", cat, all, GOPS_ITYPE_COUNT + GOPS_CAT_COUNT);
         if (c < 0) c = (int)itype_category[as_type];
         if (t >= 0 && (int)itype_category[t] != c)
-            fail(L, "incident: type \"%s\" belongs to category \"%s\", not \"%s\"", type,
+            gops_lua_fail(L, "incident: type \"%s\" belongs to category \"%s\", not \"%s\"", type,
                        category_names[itype_category[t]], category_names[c]);
         if (t < 0 && as_type >= 0) t = as_type;
         if (t < 0) {
@@ -252,7 +223,7 @@ static gops_itype_t read_itype(lua_State *L, int idx)
                     if (found++ == 0) t = i;
                 }
             if (found > 1)
-                fail(L, "incident: category \"%s\" has %d types (%s): give one as type = ...", cat, found, list);
+                gops_lua_fail(L, "incident: category \"%s\" has %d types (%s): give one as type = ...", cat, found, list);
         }
     }
     lua_pop(L, 2);
@@ -270,7 +241,7 @@ static double read_when(lua_State *L, const char *text, const char *fn)
     int64_t value;
     if (text[0] == '+') {
         double s;
-        if (gops_time_parse_duration(text + 1, &s, 1, &err) != GOPS_OK) fail(L, "%s: time: %s", fn, err.message);
+        if (gops_time_parse_duration(text + 1, &s, 1, &err) != GOPS_OK) gops_lua_fail(L, "%s: time: %s", fn, err.message);
         return now + s;
     }
     if (gops_time_parse_clock(text, &value, &err) == GOPS_OK) {
@@ -283,10 +254,10 @@ static double read_when(lua_State *L, const char *text, const char *fn)
     }
     if (strlen(text) > 5 && gops_time_parse_datetime(text, &value, &err) == GOPS_OK) {
         double t = (double)(value - start);
-        if (t < floor(now)) fail(L, "%s: time \"%s\" is in the past", fn, text);
+        if (t < floor(now)) gops_lua_fail(L, "%s: time \"%s\" is in the past", fn, text);
         return t > now ? t : now;
     }
-    fail(L, "%s: time: bad time \"%s\": expected \"+15m\", \"HH:MM\" or \"YYYY-MM-DD HH:MM\"", fn, text);
+    gops_lua_fail(L, "%s: time: bad time \"%s\": expected \"+15m\", \"HH:MM\" or \"YYYY-MM-DD HH:MM\"", fn, text);
     return 0;
 }
 
@@ -302,13 +273,13 @@ static int lua_incident(lua_State *L)
     lua_getfield(L, 1, "at");
     lua_getfield(L, 1, "place");
     if (lua_isnil(L, -2) == lua_isnil(L, -1))
-        return fail(L, "incident: give where: at = {x, y} (m) or place = \"<id or name of a map feature>\", %s",
+        return gops_lua_fail(L, "incident: give where: at = {x, y} (m) or place = \"<id or name of a map feature>\", %s",
                           lua_isnil(L, -1) ? "found neither" : "not both");
     gops_point_t at;
     if (!lua_isnil(L, -2)) {
         at = check_point(L, lua_gettop(L) - 1, "incident", "at");
     } else {
-        if (lua_type(L, -1) != LUA_TSTRING) return fail(L, "incident: place: expected the id or name of a map feature");
+        if (lua_type(L, -1) != LUA_TSTRING) return gops_lua_fail(L, "incident: place: expected the id or name of a map feature");
         at = feature_point(check_place(L, lua_tostring(L, -1), "incident", "place", -1));
     }
     lua_pop(L, 2);
@@ -316,20 +287,20 @@ static int lua_incident(lua_State *L)
     lua_getfield(L, 1, "time");
     if (!lua_isnil(L, -1)) {
         if (lua_type(L, -1) != LUA_TSTRING)
-            return fail(L, "incident: time: expected \"+15m\", \"HH:MM\" or a date and time");
+            return gops_lua_fail(L, "incident: time: expected \"+15m\", \"HH:MM\" or a date and time");
         when = read_when(L, lua_tostring(L, -1), "incident");
     }
     lua_pop(L, 1);
     lua_getfield(L, 1, "reported");
     if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
-        return fail(L, "incident: reported: expected true (the centre hears of it at once) or false (it must be "
+        return gops_lua_fail(L, "incident: reported: expected true (the centre hears of it at once) or false (it must be "
                              "sensed)");
     bool reported = lua_isnil(L, -1) || lua_toboolean(L, -1);
     lua_pop(L, 1);
     uint32_t id;
     gops_error_t err;
     if (gops_ops_inject(ops, type, at, when, reported ? GOPS_CHANNEL_SCENARIO : GOPS_CHANNEL_NONE, &id, &err) != GOPS_OK)
-        return fail(L, "incident: %s", err.message);
+        return gops_lua_fail(L, "incident: %s", err.message);
     lua_pushinteger(L, id);
     return 1;
 }
@@ -382,8 +353,8 @@ static int lua_incident_state(lua_State *L)
     lua_Integer id = check_whole(L, 1, "incident_state", "id", 1, INT32_MAX);
     gops_incident_info_t in;
     if (!gops_ops_incident_get(ops, (uint32_t)id, &in))
-        return count ? fail(L, "incident_state: no incident %lld (ids so far: 1 to %u)", (long long)id, count)
-                     : fail(L, "incident_state: no incident %lld (none so far)", (long long)id);
+        return count ? gops_lua_fail(L, "incident_state: no incident %lld (ids so far: 1 to %u)", (long long)id, count)
+                     : gops_lua_fail(L, "incident_state: no incident %lld (none so far)", (long long)id);
     const gops_district_t *d = gops_world_district(gops_scenario_self(L)->world);
     const gops_map_t *map = d ? d->map : NULL;
     lua_createtable(L, 0, 28);
@@ -452,7 +423,7 @@ static int check_kind(lua_State *L, int arg, const char *fn, gops_ops_t *ops)
     const gops_ops_params_t *p = gops_ops_params(ops);
     const char *names[GOPS_TEAM_KIND_MAX];
     for (uint32_t i = 0; i < p->kind_count; i++) names[i] = p->kinds[i].name;
-    unknown_name(L, fn, "team kind", name, names, p->kind_count);
+    gops_lua_unknown_name(L, fn, "team kind", name, names, p->kind_count);
     return -1;
 }
 
@@ -466,7 +437,7 @@ static int lua_set_teams(lua_State *L)
     int count = (int)check_whole(L, 2, "set_teams", "count", 0, 10000);
     int mode = lua_isnoneornil(L, 3) ? -1 : check_mode_arg(L, 3, "set_teams");
     gops_error_t err;
-    if (gops_ops_set_team_count(ops, kind, mode, count, &err) != GOPS_OK) return fail(L, "set_teams: %s", err.message);
+    if (gops_ops_set_team_count(ops, kind, mode, count, &err) != GOPS_OK) return gops_lua_fail(L, "set_teams: %s", err.message);
     return 0;
 }
 
@@ -503,13 +474,13 @@ static int lua_teams(lua_State *L)
 
 static int check_option(lua_State *L, int idx, const char *key, const char *const *names, int count, const char *what)
 {
-    if (lua_type(L, idx) != LUA_TSTRING) fail(L, "%s: %s: expected a name, found a %s", what, key, luaL_typename(L, idx));
+    if (lua_type(L, idx) != LUA_TSTRING) gops_lua_fail(L, "%s: %s: expected a name, found a %s", what, key, luaL_typename(L, idx));
     const char *v = lua_tostring(L, idx);
     for (int i = 0; i < count; i++)
         if (strcmp(v, names[i]) == 0) return i;
     char inner[96];
     snprintf(inner, sizeof inner, "%s: %s", what, key);
-    unknown_name(L, inner, "value", v, names, (size_t)count);
+    gops_lua_unknown_name(L, inner, "value", v, names, (size_t)count);
     return -1;
 }
 
@@ -539,22 +510,22 @@ static int lua_set_policy(lua_State *L)
     } else if (lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "on_scene") == 0) {
         p.preempt = p.preempt_on_scene = true;
     } else if (!lua_isnil(L, -1)) {
-        return fail(L, "set_policy: preempt: expected true, false or \"on_scene\"");
+        return gops_lua_fail(L, "set_policy: preempt: expected true, false or \"on_scene\"");
     }
     lua_getfield(L, 1, "overlap");
     if (!lua_isnil(L, -1)) {
-        if (!lua_isboolean(L, -1)) return fail(L, "set_policy: overlap: expected true or false");
+        if (!lua_isboolean(L, -1)) return gops_lua_fail(L, "set_policy: overlap: expected true or false");
         p.overlap_fallback = lua_toboolean(L, -1);
     }
     lua_getfield(L, 1, "post_radius_m");
     if (!lua_isnil(L, -1)) {
-        if (!lua_isnumber(L, -1)) return fail(L, "set_policy: post_radius_m: expected a number (m)");
+        if (!lua_isnumber(L, -1)) return gops_lua_fail(L, "set_policy: post_radius_m: expected a number (m)");
         p.post_radius_m = lua_tonumber(L, -1);
         if (!(p.post_radius_m >= 0 && p.post_radius_m <= 5000))
-            return fail(L, "set_policy: post_radius_m: %g is out of range: expected 0 to 5000 m", p.post_radius_m);
+            return gops_lua_fail(L, "set_policy: post_radius_m: %g is out of range: expected 0 to 5000 m", p.post_radius_m);
     }
     gops_error_t err;
-    if (gops_ops_set_policy(ops, &p, &err) != GOPS_OK) return fail(L, "set_policy: %s", err.message);
+    if (gops_ops_set_policy(ops, &p, &err) != GOPS_OK) return gops_lua_fail(L, "set_policy: %s", err.message);
     return 0;
 }
 
@@ -586,10 +557,10 @@ static int lua_move_post(lua_State *L)
     const char *name = luaL_checkstring(L, 1);
     const gops_feature_t *f = check_place(L, name, "move_post", "post", GOPS_FEAT_POST);
     int32_t post = f->id ? gops_ops_post_find(ops, f->id) : -1;
-    if (post < 0) return fail(L, "move_post: post \"%s\" has no id in the map, so it cannot be moved", name);
+    if (post < 0) return gops_lua_fail(L, "move_post: post \"%s\" has no id in the map, so it cannot be moved", name);
     gops_point_t to = check_location(L, 2, "move_post", "to");
     gops_error_t err;
-    if (gops_ops_move_post(ops, (uint32_t)post, to, &err) != GOPS_OK) return fail(L, "move_post: %s", err.message);
+    if (gops_ops_move_post(ops, (uint32_t)post, to, &err) != GOPS_OK) return gops_lua_fail(L, "move_post: %s", err.message);
     return 0;
 }
 
@@ -598,9 +569,9 @@ static int lua_set_rain(lua_State *L)
 {
     gops_ops_t *ops = need_ops(L, "set_rain");
     lua_Number mm = luaL_checknumber(L, 1);
-    if (!(mm >= 0 && mm <= 500)) return fail(L, "set_rain: %g mm/h is out of range: expected 0 to 500", mm);
+    if (!(mm >= 0 && mm <= 500)) return gops_lua_fail(L, "set_rain: %g mm/h is out of range: expected 0 to 500", mm);
     gops_error_t err;
-    if (gops_ops_set_rain(ops, mm, &err) != GOPS_OK) return fail(L, "set_rain: %s", err.message);
+    if (gops_ops_set_rain(ops, mm, &err) != GOPS_OK) return gops_lua_fail(L, "set_rain: %s", err.message);
     return 0;
 }
 
@@ -611,14 +582,14 @@ static int lua_set_incident_rate(lua_State *L)
     gops_ops_t *ops = need_ops(L, "set_incident_rate");
     const char *name = luaL_checkstring(L, 1);
     int type = gops_itype_from_name(name);
-    if (type < 0) unknown_name(L, "set_incident_rate", "incident type", name, itype_names, GOPS_ITYPE_COUNT);
+    if (type < 0) gops_lua_unknown_name(L, "set_incident_rate", "incident type", name, itype_names, GOPS_ITYPE_COUNT);
     lua_Number rate = luaL_checknumber(L, 2);
     if (!(rate >= 0 && rate <= 10000))
-        return fail(L, "set_incident_rate: %g per hour is out of range: expected 0 to 10000", rate);
+        return gops_lua_fail(L, "set_incident_rate: %g per hour is out of range: expected 0 to 10000", rate);
     int mode = lua_isnoneornil(L, 3) ? -1 : check_mode_arg(L, 3, "set_incident_rate");
     gops_error_t err;
     if (gops_ops_set_rate(ops, (gops_itype_t)type, mode, rate, &err) != GOPS_OK)
-        return fail(L, "set_incident_rate: %s", err.message);
+        return gops_lua_fail(L, "set_incident_rate: %s", err.message);
     return 0;
 }
 

@@ -28,27 +28,11 @@
 /// Default dwell of an injected double-parked car: TRAFFIC.md's errand mean (8 min).
 #define DOUBLE_PARK_DEFAULT_S 480.0
 
-/// luaL_error with printf formats (Lua's own formatter knows only %s, %d, %f, %I, %p, %c
-/// and %U); the message still starts with the calling line's "file:line: ".
-static int fail(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(lua_State *L, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    return luaL_error(L, "%s", buf);
-}
-
 static gops_traffic_t *need_traffic(lua_State *L, const char *fn)
 {
-    gops_scenario_t *sc = gops_scenario_self(L);
-    if (!sc->world)
-        fail(L, "%s() needs the running world: call it from a hook (at, every, on), not while the "
-                      "scenario file loads", fn);
-    gops_traffic_t *trf = gops_world_subsystem(sc->world, "traffic");
-    if (!trf) fail(L, "%s(): this run simulates no traffic (no map, or traffic = false)", fn);
+    gops_world_t *world = gops_lua_world(L, fn);
+    gops_traffic_t *trf = gops_world_subsystem(world, "traffic");
+    if (!trf) gops_lua_fail(L, "%s(): this run simulates no traffic (no map, or traffic = false)", fn);
     return trf;
 }
 
@@ -95,8 +79,8 @@ static int no_such_feature(lua_State *L, const char *fn, const char *what, const
     const char *best = cands ? gops_nearest_name(name, cands, n) : NULL;
     if (best) snprintf(near, sizeof near, "%s", best);
     free(cands);
-    if (near[0]) return fail(L, "%s: unknown %s \"%s\" (did you mean \"%s\"?)", fn, what, name, near);
-    return fail(L, "%s: unknown %s \"%s\": expected the id or name of one of: %s", fn, what, name,
+    if (near[0]) return gops_lua_fail(L, "%s: unknown %s \"%s\" (did you mean \"%s\"?)", fn, what, name, near);
+    return gops_lua_fail(L, "%s: unknown %s \"%s\": expected the id or name of one of: %s", fn, what, name,
                       used ? list : "(none in this map)");
 }
 
@@ -122,10 +106,10 @@ static uint32_t road_arcs(lua_State *L, gops_traffic_t *trf, const char *road, u
 static double read_coordinate(lua_State *L, int idx, int k, const char *fn)
 {
     lua_rawgeti(L, idx, k);
-    if (!lua_isnumber(L, -1)) fail(L, "%s: expected a point {x, y} in metres", fn);
+    if (!lua_isnumber(L, -1)) gops_lua_fail(L, "%s: expected a point {x, y} in metres", fn);
     double v = lua_tonumber(L, -1);
     lua_pop(L, 1);
-    if (!isfinite(v)) fail(L, "%s: point coordinates must be finite numbers", fn);
+    if (!isfinite(v)) gops_lua_fail(L, "%s: point coordinates must be finite numbers", fn);
     return v;
 }
 
@@ -145,7 +129,7 @@ static double edge_distance(const gops_map_t *map, const gops_road_graph_t *g, u
 static uint32_t pick_segment(lua_State *L, gops_traffic_t *trf, const char *road, int arg, const char *fn)
 {
     if (!lua_istable(L, arg))
-        fail(L, "%s: expected a point {x, y} in metres to pick a segment, found %s", fn, luaL_typename(L, arg));
+        gops_lua_fail(L, "%s: expected a point {x, y} in metres to pick a segment, found %s", fn, luaL_typename(L, arg));
     gops_point_t p = {read_coordinate(L, arg, 1, fn), read_coordinate(L, arg, 2, fn)};
     const gops_district_t *d = district_of(L);
     uint32_t *arcs;
@@ -159,7 +143,7 @@ static uint32_t pick_segment(lua_State *L, gops_traffic_t *trf, const char *road
     }
     lua_pop(L, 1);
     if (best_edge == UINT32_MAX || best > SEGMENT_PICK_M)
-        fail(L, "%s: the point (%.1f, %.1f) is %.0f m from road \"%s\"; expected a point within %.0f m of it (the "
+        gops_lua_fail(L, "%s: the point (%.1f, %.1f) is %.0f m from road \"%s\"; expected a point within %.0f m of it (the "
                 "segment nearest to the point is meant)", fn, p.x, p.y, best, road, SEGMENT_PICK_M);
     return best_edge;
 }
@@ -184,7 +168,7 @@ static int close_or_open(lua_State *L, const char *fn, bool closed)
     const char *road = check_road(L, 1, fn, trf);
     if (lua_isnoneornil(L, 2)) {
         gops_error_t err;
-        if (gops_traffic_close_road(trf, road, closed, &err) != GOPS_OK) return fail(L, "%s: %s", fn, err.message);
+        if (gops_traffic_close_road(trf, road, closed, &err) != GOPS_OK) return gops_lua_fail(L, "%s: %s", fn, err.message);
         return 0;
     }
     gops_traffic_set_edge_closed(trf, pick_segment(L, trf, road, 2, fn), closed);
@@ -216,11 +200,11 @@ static int lua_set_oneway(lua_State *L)
     else if (lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "reverse") == 0)
         dir = -1;
     else
-        return fail(L, "set_oneway: direction: expected true (as the map's line is drawn), \"reverse\" or "
+        return gops_lua_fail(L, "set_oneway: direction: expected true (as the map's line is drawn), \"reverse\" or "
                              "false (both ways), found %s",
                           lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : luaL_typename(L, 2));
     gops_error_t err;
-    if (gops_traffic_set_oneway(trf, road, dir, &err) != GOPS_OK) return fail(L, "set_oneway: %s", err.message);
+    if (gops_traffic_set_oneway(trf, road, dir, &err) != GOPS_OK) return gops_lua_fail(L, "set_oneway: %s", err.message);
     return 0;
 }
 
@@ -247,7 +231,7 @@ static uint32_t check_junction(lua_State *L, int arg, const char *fn, gops_traff
         if (d->roads->nodes[v].junction == feature) node = v;
     if (node == GOPS_TRAFFIC_NONE || !gops_traffic_signal_plan(trf, node, GOPS_MODE_NORMAL)) {
         const gops_feature_t *f = &d->map->features[feature];
-        fail(L, "%s: junction \"%s\" is %s, not signal-controlled%s", fn, name,
+        gops_lua_fail(L, "%s: junction \"%s\" is %s, not signal-controlled%s", fn, name,
                    node == GOPS_TRAFFIC_NONE ? "on no road node" : gops_junction_control_name(f->u.junction.control),
                    node == GOPS_TRAFFIC_NONE ? " (check its position in the map)" : "");
     }
@@ -261,7 +245,7 @@ static int check_mode_arg(lua_State *L, int arg, const char *fn)
     if (m < 0) {
         static const char *const modes[] = {"normal", "holiday", "major_event", "emergency"};
         const char *near = gops_nearest_name(name, modes, 4);
-        fail(L, "%s: unknown mode \"%s\"%s%s%s: expected normal, holiday, major_event or emergency", fn, name,
+        gops_lua_fail(L, "%s: unknown mode \"%s\"%s%s%s: expected normal, holiday, major_event or emergency", fn, name,
                    near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
     }
     return m;
@@ -276,8 +260,8 @@ static void check_keys(lua_State *L, int idx, const char *what, const char *cons
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
         if (lua_type(L, -1) != LUA_TSTRING) {
-            if (lua_type(L, -1) == LUA_TNUMBER) fail(L, "%s: expected named fields (key = value), found a list item", what);
-            fail(L, "%s: keys must be names, found a %s", what, luaL_typename(L, -1));
+            if (lua_type(L, -1) == LUA_TNUMBER) gops_lua_fail(L, "%s: expected named fields (key = value), found a list item", what);
+            gops_lua_fail(L, "%s: keys must be names, found a %s", what, luaL_typename(L, -1));
         }
         const char *key = lua_tostring(L, -1);
         bool ok = false;
@@ -290,8 +274,8 @@ static void check_keys(lua_State *L, int idx, const char *what, const char *cons
     size_t used = 0;
     for (size_t i = 0; i < count && used < sizeof list - 1; i++)
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", known[i]);
-    if (near) fail(L, "%s: unknown key \"%s\" (did you mean \"%s\"?)", what, bad, near);
-    fail(L, "%s: unknown key \"%s\" (expected %s)", what, bad, list);
+    if (near) gops_lua_fail(L, "%s: unknown key \"%s\" (did you mean \"%s\"?)", what, bad, near);
+    gops_lua_fail(L, "%s: unknown key \"%s\" (expected %s)", what, bad, list);
 }
 
 /// Optional number field of the table at idx within [lo, hi]; `dflt` when absent.
@@ -300,9 +284,9 @@ static double opt_field(lua_State *L, int idx, const char *key, double dflt, dou
     lua_getfield(L, idx, key);
     double v = dflt;
     if (!lua_isnil(L, -1)) {
-        if (!lua_isnumber(L, -1)) fail(L, "%s: %s: expected a number, found a %s", what, key, luaL_typename(L, -1));
+        if (!lua_isnumber(L, -1)) gops_lua_fail(L, "%s: %s: expected a number, found a %s", what, key, luaL_typename(L, -1));
         v = lua_tonumber(L, -1);
-        if (!(v >= lo && v <= hi)) fail(L, "%s: %s: %g is out of range: expected %g to %g", what, key, v, lo, hi);
+        if (!(v >= lo && v <= hi)) gops_lua_fail(L, "%s: %s: %g is out of range: expected %g to %g", what, key, v, lo, hi);
     }
     lua_pop(L, 1);
     return v;
@@ -319,15 +303,15 @@ static uint32_t read_phase_roads(lua_State *L, int idx, gops_traffic_t *trf, uin
 {
     lua_getfield(L, idx, "roads");
     int t = lua_gettop(L);
-    if (lua_isnil(L, t)) fail(L, "%s: roads: expected the roads that get green, e.g. roads = {\"road-jiefang\"}", what);
+    if (lua_isnil(L, t)) gops_lua_fail(L, "%s: roads: expected the roads that get green, e.g. roads = {\"road-jiefang\"}", what);
     bool list = lua_istable(L, t);
-    if (!list && lua_type(L, t) != LUA_TSTRING) fail(L, "%s: roads: expected a road name or a list of names", what);
+    if (!list && lua_type(L, t) != LUA_TSTRING) gops_lua_fail(L, "%s: roads: expected a road name or a list of names", what);
     lua_Integer n = list ? luaL_len(L, t) : 1;
-    if (n < 1) fail(L, "%s: roads: expected at least one road", what);
+    if (n < 1) gops_lua_fail(L, "%s: roads: expected at least one road", what);
     uint32_t mask = 0;
     for (lua_Integer k = 1; k <= n; k++) {
         if (list) lua_rawgeti(L, t, k);
-        if (lua_type(L, -1) != LUA_TSTRING) fail(L, "%s: roads[%d]: expected a road name", what, (int)k);
+        if (lua_type(L, -1) != LUA_TSTRING) gops_lua_fail(L, "%s: roads[%d]: expected a road name", what, (int)k);
         const char *road = lua_tostring(L, -1);
         uint32_t m = gops_traffic_approach_mask(trf, node, road);
         if (m == 0) {
@@ -355,10 +339,10 @@ static void read_plan(lua_State *L, int idx, gops_traffic_t *trf, uint32_t node,
     plan->offset_s = opt_field(L, idx, "offset", 0, 0, 3600, "set_signal_plan: plan");
     lua_getfield(L, idx, "phases");
     int ph = lua_gettop(L);
-    if (!lua_istable(L, ph)) fail(L, "set_signal_plan: plan: phases: expected a list of phases {roads = ..., green = s}");
+    if (!lua_istable(L, ph)) gops_lua_fail(L, "set_signal_plan: plan: phases: expected a list of phases {roads = ..., green = s}");
     lua_Integer n = luaL_len(L, ph);
     if (n < 1 || n > GOPS_SIGNAL_MAX_PHASES)
-        fail(L, "set_signal_plan: plan: phases: expected 1 to %d phases, found %d", GOPS_SIGNAL_MAX_PHASES, (int)n);
+        gops_lua_fail(L, "set_signal_plan: plan: phases: expected 1 to %d phases, found %d", GOPS_SIGNAL_MAX_PHASES, (int)n);
     plan->phase_count = (uint32_t)n;
     double shares[GOPS_SIGNAL_MAX_PHASES], share_sum = 0, fixed = 0;
     int with_share = 0;
@@ -367,7 +351,7 @@ static void read_plan(lua_State *L, int idx, gops_traffic_t *trf, uint32_t node,
         snprintf(what, sizeof what, "set_signal_plan: phase %d", (int)k);
         lua_rawgeti(L, ph, k);
         int t = lua_gettop(L);
-        if (!lua_istable(L, t)) fail(L, "%s: expected a table {roads = ..., green = s}", what);
+        if (!lua_istable(L, t)) gops_lua_fail(L, "%s: expected a table {roads = ..., green = s}", what);
         check_keys(L, t, what, phase_keys, 5);
         gops_signal_phase_t *p = &plan->phases[k - 1];
         p->approaches = read_phase_roads(L, t, trf, node, what);
@@ -376,7 +360,7 @@ static void read_plan(lua_State *L, int idx, gops_traffic_t *trf, uint32_t node,
         p->green_s = opt_field(L, t, "green", NAN, 0, 600, what);
         shares[k - 1] = opt_field(L, t, "share", NAN, 1e-6, 1e6, what);
         if (isnan(p->green_s) == isnan(shares[k - 1]))
-            fail(L, "%s: give green (s) or share (of the cycle's green time), not %s", what,
+            gops_lua_fail(L, "%s: give green (s) or share (of the cycle's green time), not %s", what,
                        isnan(p->green_s) ? "neither" : "both");
         if (!isnan(shares[k - 1])) with_share++, share_sum += shares[k - 1];
         fixed += p->yellow_s + p->all_red_s;
@@ -384,15 +368,15 @@ static void read_plan(lua_State *L, int idx, gops_traffic_t *trf, uint32_t node,
     }
     lua_pop(L, 1);
     if (with_share && with_share != n)
-        fail(L, "set_signal_plan: plan: either every phase has a share (with cycle = s) or every phase a green time");
+        gops_lua_fail(L, "set_signal_plan: plan: either every phase has a share (with cycle = s) or every phase a green time");
     if (with_share) {
-        if (isnan(cycle)) fail(L, "set_signal_plan: plan: phases given by share need cycle = s");
+        if (isnan(cycle)) gops_lua_fail(L, "set_signal_plan: plan: phases given by share need cycle = s");
         if (!(cycle - fixed > 0))
-            fail(L, "set_signal_plan: plan: cycle %g s leaves no green time after %g s of yellow and all-red", cycle,
+            gops_lua_fail(L, "set_signal_plan: plan: cycle %g s leaves no green time after %g s of yellow and all-red", cycle,
                        fixed);
         for (uint32_t k = 0; k < plan->phase_count; k++) plan->phases[k].green_s = (cycle - fixed) * shares[k] / share_sum;
     } else if (!isnan(cycle) && fabs(gops_signal_plan_cycle(plan) - cycle) > 1e-6) {
-        fail(L, "set_signal_plan: plan: cycle = %g s but the phases add up to %g s (drop cycle, or give shares)", cycle,
+        gops_lua_fail(L, "set_signal_plan: plan: cycle = %g s but the phases add up to %g s (drop cycle, or give shares)", cycle,
                    gops_signal_plan_cycle(plan));
     }
 }
@@ -412,12 +396,12 @@ static int lua_set_signal_plan(lua_State *L)
     } else if (lua_istable(L, 2)) {
         read_plan(L, 2, trf, node, &plan);
     } else {
-        return fail(L, "set_signal_plan: plan: expected a table {phases = {...}} or a mode name, found %s",
+        return gops_lua_fail(L, "set_signal_plan: plan: expected a table {phases = {...}} or a mode name, found %s",
                           luaL_typename(L, 2));
     }
     gops_error_t err;
     if (gops_traffic_set_signal_plan(trf, node, target, &plan, &err) != GOPS_OK)
-        return fail(L, "set_signal_plan: %s", err.message);
+        return gops_lua_fail(L, "set_signal_plan: %s", err.message);
     return 0;
 }
 
@@ -489,13 +473,13 @@ static int lua_double_park(lua_State *L)
     if (!lua_isnoneornil(L, 3)) {
         gops_error_t err;
         if (gops_time_parse_duration(luaL_checkstring(L, 3), &dwell, 0, &err) != GOPS_OK)
-            return fail(L, "double_park: duration: %s", err.message);
+            return gops_lua_fail(L, "double_park: duration: %s", err.message);
     }
     bool reverse = false;
     if (!lua_isnoneornil(L, 4)) {
         const char *dir = luaL_checkstring(L, 4);
         if (strcmp(dir, "reverse") != 0 && strcmp(dir, "along") != 0)
-            return fail(L, "double_park: side: expected \"along\" (the line's direction) or \"reverse\", found \"%s\"",
+            return gops_lua_fail(L, "double_park: side: expected \"along\" (the line's direction) or \"reverse\", found \"%s\"",
                               dir);
         reverse = dir[0] == 'r';
     }
@@ -504,11 +488,11 @@ static int lua_double_park(lua_State *L)
     const gops_road_info_t *info = NULL;
     for (uint32_t r = 0; r < g->road_count && !info; r++)
         if (feature_is(&d->map->features[g->roads[r].feature], road)) info = &g->roads[r];
-    if (!info || info->edge_count == 0) return fail(L, "double_park: road \"%s\" has no segments", road);
+    if (!info || info->edge_count == 0) return gops_lua_fail(L, "double_park: road \"%s\" has no segments", road);
     double total = 0;
     for (uint32_t e = info->first_edge; e < info->first_edge + info->edge_count; e++) total += g->edges[e].length_m;
     if (!(at_m >= 0 && at_m <= total))
-        return fail(L, "double_park: at_m %g is off road \"%s\": expected 0 to %.1f m along its line", at_m, road,
+        return gops_lua_fail(L, "double_park: at_m %g is off road \"%s\": expected 0 to %.1f m along its line", at_m, road,
                           total);
     uint32_t edge = info->first_edge + info->edge_count - 1;
     double start = 0;
@@ -521,7 +505,7 @@ static int lua_double_park(lua_State *L)
     }
     const gops_road_edge_t *E = &g->edges[edge];
     if (reverse && E->oneway)
-        return fail(L, "double_park: road \"%s\" is one-way here: vehicles drive only along its line", road);
+        return gops_lua_fail(L, "double_park: road \"%s\" is one-way here: vehicles drive only along its line", road);
     double s = reverse ? E->length_m - (at_m - start) : at_m - start;
     uint32_t arc = 2 * edge + (reverse ? 1 : 0);
     // Where to leave afterwards: the gateway nearest to the spot.
@@ -623,7 +607,7 @@ static int lua_road_speed(lua_State *L)
             lua_pushnumber(L, d->map->features[f].u.road.speed_kmh / 3.6);
             return 1;
         }
-    return fail(L, "road_speed: road \"%s\" vanished from the map", road); // not reached
+    return gops_lua_fail(L, "road_speed: road \"%s\" vanished from the map", road); // not reached
 }
 
 /// road_tti(road [, {x, y}]) -> travel time index of the road (or the segment nearest to the

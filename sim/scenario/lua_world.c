@@ -18,14 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static gops_world_t *need_world(lua_State *L, const char *fn)
-{
-    gops_scenario_t *sc = gops_scenario_self(L);
-    if (!sc->world)
-        luaL_error(L, "%s() needs the running world: call it from a hook (at, every, on), not while the "
-                      "scenario file loads", fn);
-    return sc->world;
-}
 
 static gops_mode_t check_mode(lua_State *L, int arg)
 {
@@ -44,14 +36,14 @@ static gops_mode_t check_mode(lua_State *L, int arg)
 static int lua_set_mode(lua_State *L)
 {
     gops_mode_t m = check_mode(L, 1);
-    gops_world_set_mode(need_world(L, "set_mode"), m);
+    gops_world_set_mode(gops_lua_world(L, "set_mode"), m);
     return 0;
 }
 
 /// mode() -> the current mode's name.
 static int lua_mode(lua_State *L)
 {
-    lua_pushstring(L, gops_mode_name(gops_world_mode(need_world(L, "mode"))));
+    lua_pushstring(L, gops_mode_name(gops_world_mode(gops_lua_world(L, "mode"))));
     return 1;
 }
 
@@ -59,7 +51,7 @@ static int lua_mode(lua_State *L)
 static int lua_now(lua_State *L)
 {
     char buf[32];
-    gops_time_format(gops_world_time(need_world(L, "now")), buf, sizeof buf);
+    gops_time_format(gops_world_time(gops_lua_world(L, "now")), buf, sizeof buf);
     lua_pushstring(L, buf);
     return 1;
 }
@@ -67,7 +59,7 @@ static int lua_now(lua_State *L)
 /// clock() -> seconds since local midnight (0..86399), for time-of-day logic.
 static int lua_clock(lua_State *L)
 {
-    gops_local_time_t t = gops_world_time(need_world(L, "clock"));
+    gops_local_time_t t = gops_world_time(gops_lua_world(L, "clock"));
     lua_pushinteger(L, ((t % 86400) + 86400) % 86400);
     return 1;
 }
@@ -75,7 +67,7 @@ static int lua_clock(lua_State *L)
 /// elapsed() -> seconds simulated since the start.
 static int lua_elapsed(lua_State *L)
 {
-    lua_pushnumber(L, gops_world_elapsed(need_world(L, "elapsed")));
+    lua_pushnumber(L, gops_world_elapsed(gops_lua_world(L, "elapsed")));
     return 1;
 }
 
@@ -83,7 +75,7 @@ static int lua_elapsed(lua_State *L)
 static int lua_kpi(lua_State *L)
 {
     const char *name = luaL_checkstring(L, 1);
-    gops_world_t *world = need_world(L, "kpi");
+    gops_world_t *world = gops_lua_world(L, "kpi");
     gops_kpi_value_t v;
     if (!gops_kpis_get(gops_world_kpis(world), name, &v)) {
         const char *near = gops_kpis_nearest(gops_world_kpis(world), name);
@@ -104,7 +96,7 @@ static int lua_set_kpi(lua_State *L)
     const char *name = luaL_checkstring(L, 1);
     lua_Number value = luaL_checknumber(L, 2);
     if (!isfinite(value)) return luaL_error(L, "set_kpi: value must be a finite number");
-    gops_world_t *world = need_world(L, "set_kpi");
+    gops_world_t *world = gops_lua_world(L, "set_kpi");
     gops_error_t err;
     if (gops_kpis_set_custom(gops_world_kpis(world), name, value, &err) != GOPS_OK)
         return luaL_error(L, "set_kpi: %s", err.message);
@@ -120,7 +112,7 @@ static const char snapshot_queue_key = 0;
 /// session warns once when the build has none. Touches no simulation state.
 static int lua_snapshot(lua_State *L)
 {
-    gops_world_t *world = need_world(L, "snapshot");
+    gops_world_t *world = gops_lua_world(L, "snapshot");
     char fallback[16];
     const char *name;
     if (lua_isnoneornil(L, 1)) {

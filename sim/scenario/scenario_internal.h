@@ -87,6 +87,15 @@ gops_scenario_t *gops_scenario_self(lua_State *L);
 /// Registers fn as global `name` with the scenario as upvalue and allows the global.
 void gops_scenario_register(gops_scenario_t *sc, const char *name, lua_CFunction fn);
 
+/// luaL_error with printf formats (Lua's own formatter knows only a few); the message
+/// starts with the calling line's "file:line: ". Never returns.
+int gops_lua_fail(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/// The running world, or a Lua error naming `fn` while the file still loads.
+gops_world_t *gops_lua_world(lua_State *L, const char *fn);
+/// Raises "fn: unknown <what> "name"", with the nearest valid name or the list of them.
+int gops_lua_unknown_name(lua_State *L, const char *fn, const char *what, const char *name, const char *const *valid,
+                          size_t count);
+
 /// scenario{} parsing and --set overrides (scenario_def.c).
 void gops_scenario_def_init(gops_scenario_def_t *def);
 int gops_lua_scenario(lua_State *L);
