@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+// Pitch sites and the choice among them (see pitches.h).
+//
+// Defaults (assumptions): carts stand within 12 m of an exit or a corner (in sight of the
+// flow they sell to); footfall is what a vendor sees around that spot within 15 m, and what
+// it remembers of it over about two minutes. Squared footfall in the choice: vendors go
+// where people are, and a spot with twice the people is four times as likely. Each vendor
+// already at a site makes it 30 % less attractive (they compete for the same customers),
+// and a spot in sight of enforcement keeps a tenth of its weight. Carts keep 3 m apart. A
+// vendor moving on (or coming back) pushes its cart: a site 200 m away weighs e⁻¹ as much.
+//
+// Ordering: sites in the documented build order, cells ascending by walkable index.
+#include "vendors/pitches.h"
+
+#include "vendors/stalls.h"
+#include "world/geometry.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[GOPS_SITE_KIND_COUNT] = {"metro_exit", "crossing", "tower_plaza"};
+
+const char *gops_site_kind_name(gops_site_kind_t k)
+{
+    return (unsigned)k < GOPS_SITE_KIND_COUNT ? kind_names[k] : "?";
+}
+
+gops_pitch_params_t gops_pitch_params_default(void)
+{
+    return (gops_pitch_params_t){
+        .metro_exits = true,
+        .crossings = true,
+        .tower_plaza = true,
+        .site_radius_m = 12.0,
+        .footfall_radius_m = 15.0,
+        .footfall_memory_s = 120.0,
+        .tower_plaza_m = 150.0,
+        .plaza_spacing_m = 25.0,
+        .power = 2.0,
+        .competition = 0.7,
+        .avoid = 0.9,
+        .min_spacing_m = 3.0,
+        .move_scale_m = 200.0,
+    };
+}
+
+gops_status_t gops_pitch_params_check(const gops_pitch_params_t *p, gops_error_t *err)
+{
+    if (!(p->site_radius_m >= 1 && p->site_radius_m <= 200) || !(p->footfall_radius_m >= 1 && p->footfall_radius_m <= 200))
+        return gops_error_set(err, GOPS_BAD_VALUE,
+                              "vendors: pitch site radius %g m and footfall radius %g m; expected 1 to 200 m each",
+                              p->site_radius_m, p->footfall_radius_m);
+    if (!(p->footfall_memory_s > 0) || !(p->tower_plaza_m >= 0) || !(p->plaza_spacing_m >= 1))
+        return gops_error_set(err, GOPS_BAD_VALUE,
+                              "vendors: footfall memory must be > 0 s, tower plaza distance ≥ 0 m, plaza spacing ≥ 1 m");
+    if (!(p->power >= 0 && p->power <= 8) || !(p->competition > 0 && p->competition <= 1) ||
+        !(p->avoid >= 0 && p->avoid <= 1) || !(p->min_spacing_m >= 0 && p->min_spacing_m <= 50) ||
+        !(p->move_scale_m > 0))
+        return gops_error_set(err, GOPS_BAD_VALUE,
+                              "vendors: pitch power %g (expected 0 to 8), competition %g (expected (0, 1]), avoid %g "
+                              "(expected [0, 1]), spacing %g m (expected 0 to 50), move scale %g m (expected > 0)",
+                              p->power, p->competition, p->avoid, p->min_spacing_m, p->move_scale_m);
+    return GOPS_OK;
+}
+
+/// Build-time context: which cells a cart may use.
+typedef struct builder {
+    const gops_district_t *d;
+    const gops_pitch_params_t *p;
+    gops_sites_t *s;
+    uint32_t site_cap, cell_cap;
+} builder_t;
+
+static bool on_carriageway(const gops_map_t *map, gops_point_t c)
+{
+    for (uint32_t i = 0; i < map->feature_count; i++) {
+        const gops_feature_t *f = &map->features[i];
+        if (f->kind != GOPS_FEAT_ROAD) continue;
+        double half = f->u.road.width_m / 2 + f->u.road.nonmotor_m;
+        for (uint32_t k = 0; k + 1 < f->u.road.line.count; k++)
+            if (gops_point_segment_distance(c, f->u.road.line.pts[k], f->u.road.line.pts[k + 1], NULL) < half) return true;
+    }
+    return false;
+}
+
+static bool in_guidance_point(const gops_map_t *map, gops_point_t c)
+{
+    for (uint32_t i = 0; i < map->feature_count; i++) {
+        const gops_feature_t *f = &map->features[i];
+        if (f->kind == GOPS_FEAT_VENDOR_POINT && f->shape.ring_count > 0 && gops_polygon_contains(&f->shape, c))
+            return true;
+    }
+    return false;
+}
+
+static bool push_cell(builder_t *b, uint32_t k)
+{
+    if (b->s->cell_total == b->cell_cap) {
+        uint32_t cap = b->cell_cap ? b->cell_cap * 2 : 4096;
+        uint32_t *grown = realloc(b->s->cells, cap * sizeof *grown);
+        if (!grown) return false;
+        b->s->cells = grown;
+        b->cell_cap = cap;
+    }
+    b->s->cells[b->s->cell_total++] = k;
+    return true;
+}
+
+/// Adds a site with its pitch cells; a site without cells is dropped. False on no memory.
+static bool add_site(builder_t *b, gops_site_kind_t kind, int32_t feature, gops_point_t at)
+{
+    const gops_walkable_t *w = b->d->walk;
+    const gops_map_t *map = b->d->map;
+    double r = b->p->site_radius_m;
+    uint32_t first = b->s->cell_total;
+    int32_t x0 = (int32_t)floor((at.x - r - w->min_x) / w->cell), x1 = (int32_t)floor((at.x + r - w->min_x) / w->cell);
+    int32_t y0 = (int32_t)floor((at.y - r - w->min_y) / w->cell), y1 = (int32_t)floor((at.y + r - w->min_y) / w->cell);
+    if (x0 < 0) x0 = 0;
+    if (y0 < 0) y0 = 0;
+    if (x1 >= w->nx) x1 = w->nx - 1;
+    if (y1 >= w->ny) y1 = w->ny - 1;
+    for (int32_t cy = y0; cy <= y1; cy++)
+        for (int32_t cx = x0; cx <= x1; cx++) {
+            uint32_t cell = (uint32_t)cy * (uint32_t)w->nx + (uint32_t)cx;
+            if (!gops_walkable_is_set(w, cell)) continue;
+            gops_point_t c = gops_walkable_centre(w, cell);
+            double dx = c.x - at.x, dy = c.y - at.y;
+            if (dx * dx + dy * dy > r * r || on_carriageway(map, c) || in_guidance_point(map, c)) continue;
+            if (!push_cell(b, gops_walkable_index(w, cell))) return false;
+        }
+    uint32_t count = b->s->cell_total - first;
+    if (count == 0) return true;
+    if (b->s->count == b->site_cap) {
+        uint32_t cap = b->site_cap ? b->site_cap * 2 : 64;
+        gops_site_t *grown = realloc(b->s->sites, cap * sizeof *grown);
+        if (!grown) return false;
+        b->s->sites = grown;
+        b->site_cap = cap;
+    }
+    b->s->sites[b->s->count++] = (gops_site_t){kind, feature, at, first, count, 0.0, 0};
+    return true;
+}
+
+static bool near_landmark(const gops_map_t *map, const gops_feature_t *plaza, double reach)
+{
+    for (uint32_t i = 0; i < map->feature_count; i++) {
+        const gops_feature_t *f = &map->features[i];
+        if (f->kind != GOPS_FEAT_LANDMARK) continue;
+        if (gops_polygon_contains(&plaza->shape, f->at)) return true;
+        if (hypot(f->at.x - plaza->at.x, f->at.y - plaza->at.y) <= reach) return true;
+    }
+    return false;
+}
+
+gops_status_t gops_sites_build(gops_sites_t *s, const gops_district_t *district, const gops_pitch_params_t *p,
+                               gops_error_t *err)
+{
+    memset(s, 0, sizeof *s);
+    builder_t b = {district, p, s, 0, 0};
+    const gops_map_t *map = district->map;
+    bool ok = true;
+    if (p->metro_exits)
+        for (uint32_t i = 0; ok && i < map->feature_count; i++) {
+            const gops_feature_t *f = &map->features[i];
+            if (f->kind == GOPS_FEAT_TRANSIT && f->u.transit.mode == GOPS_TRANSIT_METRO_EXIT)
+                ok = add_site(&b, GOPS_SITE_METRO_EXIT, (int32_t)i, f->at);
+        }
+    if (p->crossings && district->roads) {
+        uint32_t first = s->count;
+        for (uint32_t n = 0; ok && n < district->roads->node_count; n++) {
+            const gops_road_node_t *node = &district->roads->nodes[n];
+            if (node->road_count < 2) continue;
+            bool joined = false;
+            for (uint32_t k = first; k < s->count && !joined; k++)
+                joined = hypot(s->sites[k].at.x - node->at.x, s->sites[k].at.y - node->at.y) <= p->site_radius_m;
+            if (!joined) ok = add_site(&b, GOPS_SITE_CROSSING, -1, node->at);
+        }
+    }
+    if (p->tower_plaza)
+        for (uint32_t i = 0; ok && i < map->feature_count; i++) {
+            const gops_feature_t *f = &map->features[i];
+            if (f->kind != GOPS_FEAT_PLAZA || f->shape.ring_count == 0 || !near_landmark(map, f, p->tower_plaza_m))
+                continue;
+            double x0, y0, x1, y1, sp = p->plaza_spacing_m;
+            gops_path_bounds(&f->shape.rings[0], &x0, &y0, &x1, &y1);
+            for (double y = y0 + sp / 2; ok && y < y1; y += sp)
+                for (double x = x0 + sp / 2; ok && x < x1; x += sp) {
+                    gops_point_t at = {x, y};
+                    if (gops_polygon_contains(&f->shape, at)) ok = add_site(&b, GOPS_SITE_TOWER_PLAZA, (int32_t)i, at);
+                }
+        }
+    if (!ok) {
+        gops_sites_free(s);
+        return gops_error_set(err, GOPS_NOMEM, "vendors: out of memory building pitch sites");
+    }
+    return GOPS_OK;
+}
+
+void gops_sites_free(gops_sites_t *s)
+{
+    free(s->sites);
+    free(s->cells);
+    memset(s, 0, sizeof *s);
+}
+
+void gops_sites_update_footfall(gops_sites_t *s, const gops_footfall_t *ff, const gops_pitch_params_t *p, double dt_s)
+{
+    double a = dt_s / p->footfall_memory_s;
+    if (a > 1) a = 1;
+    for (uint32_t i = 0; i < s->count; i++) {
+        double now = gops_footfall_near(ff, s->sites[i].at, p->footfall_radius_m);
+        s->sites[i].footfall += (now - s->sites[i].footfall) * a;
+    }
+}
+
+/// x^power with exact products for whole powers up to 8 (results feed the state).
+static double power_of(double x, double power)
+{
+    double whole = floor(power);
+    if (whole == power && power <= 8) {
+        double r = 1;
+        for (int k = 0; k < (int)whole; k++) r *= x;
+        return r;
+    }
+    return pow(x, power);
+}
+
+double gops_site_weight(const gops_pitch_params_t *p, double footfall, uint32_t vendors, double risk)
+{
+    double w = power_of(footfall + 1.0, p->power);
+    for (uint32_t k = 0; k < vendors && w > 0; k++) w *= p->competition;
+    if (risk < 0) risk = 0;
+    if (risk > 1) risk = 1;
+    return w * (1.0 - p->avoid * risk);
+}
+
+uint32_t gops_pitch_choose(const double *w, uint32_t n, double u)
+{
+    double total = 0;
+    for (uint32_t i = 0; i < n; i++) total += w[i] > 0 ? w[i] : 0;
+    if (!(total > 0)) return GOPS_VENDORS_NONE;
+    double target = u * total, acc = 0;
+    uint32_t last = GOPS_VENDORS_NONE;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!(w[i] > 0)) continue;
+        acc += w[i];
+        last = i;
+        if (target < acc) return i;
+    }
+    return last; // rounding at the very top
+}
+
+gops_point_t gops_site_pick(const gops_sites_t *s, uint32_t site, const gops_walkable_t *walk, const gops_disc_t *avoid,
+                            uint32_t n, double min_spacing_m, gops_rng_t *rng)
+{
+    const gops_site_t *st = &s->sites[site];
+    gops_point_t best = st->at, chosen = st->at;
+    double best_gap = -INFINITY;
+    bool found = false;
+    for (int tries = 0; tries < 16; tries++) {
+        uint32_t k = (uint32_t)gops_rng_below(rng, st->cell_count);
+        if (found) continue; // keep drawing: the stream advances the same whatever happens
+        gops_point_t c = gops_walkable_centre(walk, walk->cells[s->cells[st->first_cell + k]]);
+        double gap = INFINITY;
+        for (uint32_t i = 0; i < n; i++) {
+            double g = hypot(c.x - avoid[i].x, c.y - avoid[i].y) - avoid[i].r;
+            if (g < gap) gap = g;
+        }
+        if (gap >= min_spacing_m) {
+            chosen = c;
+            found = true;
+        } else if (gap > best_gap) {
+            best_gap = gap;
+            best = c;
+        }
+    }
+    return found ? chosen : best;
+}
+
+void gops_sites_hash(const gops_sites_t *s, gops_hash_t *h)
+{
+    gops_hash_u64(h, s->count);
+    for (uint32_t i = 0; i < s->count; i++) {
+        gops_hash_f64(h, s->sites[i].footfall);
+        gops_hash_u64(h, s->sites[i].vendors);
+    }
+}

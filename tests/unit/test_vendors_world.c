@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+// The vendors model on the Erqi map with the crowd: sites of every kind, KPIs and gauges
+// present, the same state hash on 1 and 2 threads and for the same seed (another seed
+// differs), with the stand-in patrol and with the operations model, whose own vending
+// arrivals are switched off while the vendors' incidents reach it; reports reach the centre
+// through the report sink.
+#include "fixture.h"
+
+#include "core/simtime.h"
+#include "crowd/crowd.h"
+#include "ops/ops.h"
+#include "vendors/vendors.h"
+#include "world/world_internal.h"
+
+#include <math.h>
+
+static gops_error_t err;
+
+typedef struct run {
+    uint64_t hash;
+    gops_vendors_measures_t m;
+    uint32_t ops_incidents, ops_vending, sink_calls;
+} run_t;
+
+static void sink(void *user, uint32_t id, bool merchant, double t)
+{
+    (void)id, (void)merchant, (void)t;
+    (*(uint32_t *)user)++;
+}
+
+/// Holiday evening from 18:00 for `minutes` at 0.5 s ticks (coarse, to keep the sanitizer
+/// build quick), crowd and vendors (and operations when asked).
+static run_t evening(int threads, uint64_t seed, bool with_ops, double minutes)
+{
+    gops_world_def_t def = gops_world_def_default();
+    def.map_path = gops_test_source_path("assets/maps/erqi.geojson");
+    def.threads = threads;
+    def.seed = seed;
+    def.mode = GOPS_MODE_HOLIDAY;
+    def.tick_s = 0.5;
+    def.start = gops_time_from_civil(2025, 10, 1, 18, 0, 0);
+    gops_world_t *w = gops_world_create(&def, &err);
+    ck_assert_msg(w != NULL, "%s", err.message);
+    gops_crowd_params_t cp = gops_crowd_params_default(GOPS_DAY_HOLIDAY);
+    ck_assert_msg(gops_crowd_attach(w, &cp, &err) != NULL, "%s", err.message);
+    gops_ops_t *ops = NULL;
+    if (with_ops) {
+        gops_ops_params_t op = gops_ops_params_default();
+        ops = gops_ops_attach(w, &op, &err);
+        ck_assert_msg(ops != NULL, "%s", err.message);
+    }
+    gops_vendors_params_t p = gops_vendors_params_default();
+    p.arrive_mean_s = 60; // a quick start, so that a few minutes show trade and enforcement
+    gops_vendors_t *v = gops_vendors_attach(w, &p, &err);
+    ck_assert_msg(v != NULL, "%s", err.message);
+    ck_assert_ptr_eq(gops_vendors_of(w), v);
+    run_t r = {0};
+    gops_vendors_set_report_sink(v, sink, &r.sink_calls);
+    for (long t = 0; t < (long)(minutes * 120); t++) gops_world_step(w);
+    r.hash = gops_world_state_hash(w);
+    gops_vendors_measures(v, &r.m);
+    gops_kpi_value_t k;
+    ck_assert(gops_kpis_get(gops_world_kpis(w), "vendor_hours_outside_points", &k));
+    ck_assert(k.present);
+    ck_assert_double_eq_tol(k.value, r.m.vendor_h_outside, 1e-9);
+    ck_assert(gops_kpis_get(gops_world_kpis(w), "stall_occupancy", &k));
+    ck_assert(k.present && k.value > 0 && k.value <= 1);
+    ck_assert(gops_world_gauges(w)->value[GOPS_GAUGE_VENDORS_MOBILE].present);
+    ck_assert_double_eq(gops_world_gauges(w)->value[GOPS_GAUGE_VENDORS_AT_POINTS].value, r.m.at_points_now);
+    if (ops) {
+        r.ops_incidents = gops_ops_incident_count(ops);
+        for (uint32_t id = 1; id <= r.ops_incidents; id++) {
+            gops_incident_info_t info;
+            ck_assert(gops_ops_incident_get(ops, id, &info));
+            r.ops_vending += info.type == GOPS_ITYPE_ILLEGAL_VENDING;
+        }
+        ck_assert_double_eq(gops_ops_params(ops)->types[GOPS_ITYPE_ILLEGAL_VENDING].rate_per_h[GOPS_MODE_HOLIDAY], 0.0);
+    }
+    gops_world_destroy(w);
+    return r;
+}
+
+START_TEST(test_sites_on_erqi)
+{
+    gops_world_def_t def = gops_world_def_default();
+    def.map_path = gops_test_source_path("assets/maps/erqi.geojson");
+    gops_world_t *w = gops_world_create(&def, &err);
+    ck_assert_msg(w != NULL, "%s", err.message);
+    gops_vendors_params_t p = gops_vendors_params_default();
+    gops_vendors_t *v = gops_vendors_attach(w, &p, &err);
+    ck_assert_msg(v != NULL, "%s", err.message);
+    const gops_sites_t *s = gops_vendors_sites(v);
+    uint32_t kinds[GOPS_SITE_KIND_COUNT] = {0};
+    for (uint32_t k = 0; k < s->count; k++) kinds[s->sites[k].kind]++;
+    ck_assert_uint_eq(kinds[GOPS_SITE_METRO_EXIT], 8); // the map's 8 metro exits
+    ck_assert_uint_gt(kinds[GOPS_SITE_CROSSING], 10);
+    ck_assert_uint_gt(kinds[GOPS_SITE_TOWER_PLAZA], 10);
+    ck_assert_uint_eq(gops_vendors_stalls(v)->stall_count, 97);
+    // 97 licence holders, then the largest mobile pool over modes (120 on holidays).
+    ck_assert_uint_eq(gops_vendors_count(v), 97 + 120);
+    gops_world_destroy(w);
+}
+END_TEST
+
+START_TEST(test_deterministic_standin)
+{
+    run_t a = evening(1, 42, false, 4);
+    run_t b = evening(2, 42, false, 4);
+    run_t c = evening(1, 43, false, 4);
+    ck_assert_uint_eq(a.hash, b.hash);
+    ck_assert_uint_ne(a.hash, c.hash);
+    ck_assert_double_eq(a.m.vendor_h_outside, b.m.vendor_h_outside);
+    ck_assert(a.m.vendor_h_outside > 0);
+    ck_assert(a.m.vendor_h_inside > 0);
+    ck_assert(a.m.obstruction_ped_min > 0); // people walk past the carts
+    ck_assert_uint_gt(a.m.encounters, 0);
+    ck_assert_uint_eq(a.sink_calls, 0); // without operations reports go to the stand-in
+}
+END_TEST
+
+START_TEST(test_deterministic_with_ops)
+{
+    run_t a = evening(1, 42, true, 4);
+    run_t b = evening(2, 42, true, 4);
+    ck_assert_uint_eq(a.hash, b.hash);
+    ck_assert_uint_eq(a.ops_incidents, b.ops_incidents);
+    // Every vending incident in operations is one of ours (its own arrivals are off).
+    ck_assert_uint_gt(a.ops_vending, 0);
+    ck_assert_uint_ge(a.m.incidents, a.ops_vending);
+    ck_assert_uint_ge(a.ops_incidents, a.m.incidents);
+    ck_assert_uint_eq(a.sink_calls, a.m.first_by[0] + a.m.first_by[1]); // merchants' and complaints' first reports
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("vendors_world");
+    TCase *tc = tcase_create("world");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, test_sites_on_erqi);
+    tcase_add_test(tc, test_deterministic_standin);
+    tcase_add_test(tc, test_deterministic_with_ops);
+    suite_add_tcase(s, tc);
+    return gops_test_run(s);
+}
