@@ -289,6 +289,8 @@ static bool advance(gops_vendors_t *v, uint32_t i, double *weights)
     case GOPS_VENDOR_OFF:
         if (!vd->wanted) return false;
         if (vd->kind == GOPS_VENDOR_LICENSEE && !vd->street) { // to its stall, on its way since arrive_at
+            uint32_t held = v->stalls.stalls[vd->home_stall].occupant;
+            if (held != GOPS_VENDORS_NONE && held != i) return false; // lent out while it was away: waits
             gops_vendors_stall_reserve(v, vd->home_stall, i);
             vd->state = GOPS_VENDOR_TO_STALL;
             vd->at = v->stalls.stalls[vd->stall].at;
@@ -303,6 +305,7 @@ static bool advance(gops_vendors_t *v, uint32_t i, double *weights)
         }
         {
             double u_walk_in = gops_rng_uniform(&vd->rng), e = gops_rng_exponential(&vd->rng, 1.0) * p->arrive_mean_s;
+            // Coming from home: the first site stands in for where it enters the district.
             gops_point_t from = v->sites.count ? v->sites.sites[0].at : (gops_point_t){0, 0};
             if (u_walk_in < p->walk_in[v->mode] && head_for_stall(v, i, from, 0)) {
                 vd->t_next = v->now + e; // from home: the arrival time, not the distance
