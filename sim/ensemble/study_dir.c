@@ -195,7 +195,7 @@ uint32_t gops_study_dir_clean_stale(const char *root)
     closedir(d);
     for (uint32_t i = 0; i < n; i++) {
         char path[1400];
-        snprintf(path, sizeof path, "%s/%s", runs, names[i]);
+        if (snprintf(path, sizeof path, "%s/%s", runs, names[i]) >= (int)sizeof path) continue; // cannot be ours
         gops_remove_tree(path);
         removed++;
     }
