@@ -28,26 +28,6 @@ static gops_ops_t *need_ops(lua_State *L, const char *fn)
     return ops;
 }
 
-/// Refuses keys of the table at `idx` that are not in `known`; the message names the
-/// alphabetically first unknown key (pairs() order is random) and the nearest valid one.
-static void check_keys(lua_State *L, int idx, const char *what, const char *const *known, size_t count)
-{
-    char bad[64] = "";
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        lua_pop(L, 1);
-        if (lua_type(L, -1) != LUA_TSTRING) {
-            if (lua_type(L, -1) == LUA_TNUMBER) gops_lua_fail(L, "%s: expected named fields (key = value), found a list item", what);
-            gops_lua_fail(L, "%s: keys must be names, found a %s", what, luaL_typename(L, -1));
-        }
-        const char *key = lua_tostring(L, -1);
-        bool ok = false;
-        for (size_t i = 0; i < count && !ok; i++) ok = strcmp(key, known[i]) == 0;
-        if (!ok && (!bad[0] || strcmp(key, bad) < 0)) snprintf(bad, sizeof bad, "%s", key);
-    }
-    if (bad[0]) gops_lua_unknown_name(L, what, "key", bad, known, count);
-}
-
 static int check_mode_arg(lua_State *L, int arg, const char *fn)
 {
     static const char *const modes[] = {"normal", "holiday", "major_event", "emergency"};
@@ -268,7 +248,7 @@ static int lua_incident(lua_State *L)
     static const char *const keys[] = {"type", "category", "at", "place", "time", "reported"};
     gops_ops_t *ops = need_ops(L, "incident");
     luaL_checktype(L, 1, LUA_TTABLE);
-    check_keys(L, 1, "incident", keys, 6);
+    gops_lua_check_keys(L, 1, "incident", keys, 6);
     gops_itype_t type = read_itype(L, 1);
     lua_getfield(L, 1, "at");
     lua_getfield(L, 1, "place");
@@ -495,7 +475,7 @@ static int lua_set_policy(lua_State *L)
     static const char *const scopes[] = {"district", "zone"};
     gops_ops_t *ops = need_ops(L, "set_policy");
     luaL_checktype(L, 1, LUA_TTABLE);
-    check_keys(L, 1, "set_policy", keys, 6);
+    gops_lua_check_keys(L, 1, "set_policy", keys, 6);
     gops_dispatch_policy_t p = gops_ops_policy(ops);
     lua_getfield(L, 1, "dispatch");
     if (!lua_isnil(L, -1)) p.select = (gops_team_select_t)check_option(L, -1, "dispatch", selects, 2, "set_policy");

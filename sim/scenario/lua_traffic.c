@@ -251,33 +251,6 @@ static int check_mode_arg(lua_State *L, int arg, const char *fn)
     return m;
 }
 
-/// Refuses keys of the table at `idx` that are not in `known`; the message names the
-/// alphabetically first unknown key (pairs() order is random) and the nearest valid one.
-static void check_keys(lua_State *L, int idx, const char *what, const char *const *known, size_t count)
-{
-    char bad[64] = "";
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        lua_pop(L, 1);
-        if (lua_type(L, -1) != LUA_TSTRING) {
-            if (lua_type(L, -1) == LUA_TNUMBER) gops_lua_fail(L, "%s: expected named fields (key = value), found a list item", what);
-            gops_lua_fail(L, "%s: keys must be names, found a %s", what, luaL_typename(L, -1));
-        }
-        const char *key = lua_tostring(L, -1);
-        bool ok = false;
-        for (size_t i = 0; i < count && !ok; i++) ok = strcmp(key, known[i]) == 0;
-        if (!ok && (!bad[0] || strcmp(key, bad) < 0)) snprintf(bad, sizeof bad, "%s", key);
-    }
-    if (!bad[0]) return;
-    const char *near = gops_nearest_name(bad, known, count);
-    char list[256] = "";
-    size_t used = 0;
-    for (size_t i = 0; i < count && used < sizeof list - 1; i++)
-        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", known[i]);
-    if (near) gops_lua_fail(L, "%s: unknown key \"%s\" (did you mean \"%s\"?)", what, bad, near);
-    gops_lua_fail(L, "%s: unknown key \"%s\" (expected %s)", what, bad, list);
-}
-
 /// Optional number field of the table at idx within [lo, hi]; `dflt` when absent.
 static double opt_field(lua_State *L, int idx, const char *key, double dflt, double lo, double hi, const char *what)
 {
@@ -333,7 +306,7 @@ static void read_plan(lua_State *L, int idx, gops_traffic_t *trf, uint32_t node,
 {
     static const char *const plan_keys[] = {"phases", "cycle", "offset"};
     static const char *const phase_keys[] = {"roads", "green", "share", "yellow", "all_red"};
-    check_keys(L, idx, "set_signal_plan: plan", plan_keys, 3);
+    gops_lua_check_keys(L, idx, "set_signal_plan: plan", plan_keys, 3);
     memset(plan, 0, sizeof *plan);
     double cycle = opt_field(L, idx, "cycle", NAN, 10, 600, "set_signal_plan: plan");
     plan->offset_s = opt_field(L, idx, "offset", 0, 0, 3600, "set_signal_plan: plan");
@@ -352,7 +325,7 @@ static void read_plan(lua_State *L, int idx, gops_traffic_t *trf, uint32_t node,
         lua_rawgeti(L, ph, k);
         int t = lua_gettop(L);
         if (!lua_istable(L, t)) gops_lua_fail(L, "%s: expected a table {roads = ..., green = s}", what);
-        check_keys(L, t, what, phase_keys, 5);
+        gops_lua_check_keys(L, t, what, phase_keys, 5);
         gops_signal_phase_t *p = &plan->phases[k - 1];
         p->approaches = read_phase_roads(L, t, trf, node, what);
         p->yellow_s = opt_field(L, t, "yellow", GOPS_SIGNAL_YELLOW_S, 0, 10, what);

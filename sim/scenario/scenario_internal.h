@@ -96,6 +96,10 @@ gops_world_t *gops_lua_world(lua_State *L, const char *fn);
 int gops_lua_unknown_name(lua_State *L, const char *fn, const char *what, const char *name, const char *const *valid,
                           size_t count);
 
+/// Refuses keys of the table at `idx` that are not in `known`, naming the alphabetically
+/// first unknown key (pairs() order is random) and the nearest valid one.
+void gops_lua_check_keys(lua_State *L, int idx, const char *what, const char *const *known, size_t count);
+
 /// scenario{} parsing and --set overrides (scenario_def.c).
 void gops_scenario_def_init(gops_scenario_def_t *def);
 int gops_lua_scenario(lua_State *L);
