@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 // `gridops check [PATH...]`: runs scenarios headless (files, or folders searched for *.lua
-// in name order), evaluates their expectations and prints a table. Exit 0 when all pass,
-// 1 when an expectation failed, 2 when a scenario could not run (bad input).
+// in name order; quick windows unless --long), evaluates their expectations, compares
+// them with goldens where there are any, and prints a table. Exit 0 when all pass, 1 when
+// an expectation failed or a golden moved, 2 when a scenario could not run (bad input).
 #include "cli/cli.h"
+#include "output/golden.h"
+#include "output/outdir.h"
 #include "scenario/session.h"
 
 #include <dirent.h>
@@ -12,17 +15,27 @@
 #include <sys/stat.h>
 
 static const char check_usage[] =
-    "usage: gridops check [PATH...] [--out DIR] [--quiet]\n"
+    "usage: gridops check [PATH...] [--long] [--golden DIR] [--accept] [--out DIR] [--quiet]\n"
     "\n"
     "Runs each scenario (a .lua file, or every .lua file below a folder, in name order;\n"
     "default: scenarios/) headless and prints a table of expectations passed and failed,\n"
-    "wall time and real-time factor.\n"
+    "wall time and real-time factor. A scenario that declares a quick window\n"
+    "(scenario{ quick = { finish = ..., ... } }) runs that window unless --long is given.\n"
+    "\n"
+    "Goldens: when DIR/<scenario file name>/ holds a golden (summary.json, timeseries.csv and\n"
+    "tolerances.txt), the run's state hash, end time, KPIs and every time-series cell are\n"
+    "compared with it and whatever moved beyond its tolerance is listed; that fails the\n"
+    "scenario unless tolerances.txt declares a known_failure.\n"
     "\n"
     "options:\n"
-    "  --out DIR    also write each run's outputs into DIR/<scenario file>/\n"
-    "  --quiet, -q  print only failures and the total line\n"
+    "  --long        run scenarios at full length (their quick windows are ignored)\n"
+    "  --golden DIR  golden folder root (default: tests/golden when it exists here)\n"
+    "  --accept      make each run's outputs the new golden instead of comparing\n"
+    "  --out DIR     also write each run's outputs into DIR/<scenario file name>/\n"
+    "  --quiet, -q   print only failures and the total line\n"
     "\n"
-    "exit codes: 0 all passed, 1 an expectation failed, 2 a scenario could not run\n";
+    "exit codes: 0 all passed, 1 an expectation failed or a golden moved, 2 a scenario could\n"
+    "not run or a golden could not be read\n";
 
 typedef struct file_list {
     char **paths;
@@ -105,21 +118,128 @@ static void print_indented(const char *text)
     }
 }
 
+typedef struct check_options {
+    const char *out_base;    ///< --out, or NULL
+    const char *golden_root; ///< --golden (or tests/golden), or NULL
+    const char *scratch;     ///< temporary folder for runs compared with goldens, or NULL
+    bool accept, long_runs, quiet;
+} check_options_t;
+
+typedef enum outcome { PASSED, FAILED, KNOWN, ERROR } outcome_t;
+
+/// Prints the golden diff table under the scenario's row.
+static void print_diffs(const gops_golden_result_t *g)
+{
+    printf("    golden: %u of %u values moved beyond their tolerance\n", g->count, g->compared);
+    printf("    %-36s %-20s %-20s %-12s %s\n", "metric", "golden", "now", "tolerance", "where");
+    for (uint32_t i = 0; i < g->count; i++) {
+        const gops_golden_diff_t *d = &g->diffs[i];
+        printf("    %-36s %-20s %-20s %-12s %s\n", d->metric, d->golden, d->now, d->rule, d->where);
+    }
+}
+
+/// Runs one scenario, compares or accepts its golden, prints its row. Returns the outcome;
+/// *code gets the exit code an error carries.
+static outcome_t check_one(const check_options_t *co, const char *path, int *code)
+{
+    char name[256], out_dir[2048], golden_dir[2048] = "";
+    stem(path, name, sizeof name);
+    if (co->golden_root) snprintf(golden_dir, sizeof golden_dir, "%s/%s", co->golden_root, name);
+    bool golden = golden_dir[0] && (co->accept || gops_golden_exists(golden_dir));
+    gops_run_options_t o = gops_run_options_default();
+    o.scenario_path = path;
+    o.quick = !co->long_runs;
+    o.write_outputs = co->out_base || golden;
+    if (o.write_outputs) {
+        snprintf(out_dir, sizeof out_dir, "%s/%s", co->out_base ? co->out_base : co->scratch, name);
+        o.out_dir = out_dir;
+    }
+    gops_run_result_t r;
+    gops_error_t err = {0};
+    gops_status_t st = gops_session_run(&o, &r, &err);
+    const char *shown = path;
+    if (strlen(shown) > 40) shown += strlen(shown) - 40;
+    if (st != GOPS_OK) {
+        *code = gops_status_exit_code(st);
+        printf("%-40s %-8s\n", shown, "ERROR");
+        fprintf(stderr, "  %s\n", err.message);
+        return ERROR;
+    }
+    gops_golden_result_t g = {0};
+    bool compared = false, moved = false;
+    if (golden && !r.partial && !co->accept) {
+        if ((st = gops_golden_compare(golden_dir, out_dir, &g, &err)) != GOPS_OK) {
+            *code = gops_status_exit_code(st);
+            printf("%-40s %-8s\n", shown, "ERROR");
+            fprintf(stderr, "  golden %s: %s\n", golden_dir, err.message);
+            gops_golden_result_free(&g);
+            return ERROR;
+        }
+        compared = true;
+        moved = g.count > 0;
+    }
+    // A declared known failure (the scenario's known_failure("...") or the golden's) is
+    // reported with its reason, not as a failure; one that passes again is flagged so the
+    // declaration gets removed.
+    bool failed = !r.passed || moved;
+    const char *reason = !r.passed ? r.known_failure : g.tolerances.known_failure;
+    if (!r.passed && moved && !g.tolerances.known_failure[0]) reason = "";
+    outcome_t outcome = !failed ? PASSED : reason[0] ? KNOWN : FAILED;
+    if (!co->quiet || outcome == FAILED) {
+        const char *label = outcome == PASSED ? "pass" : outcome == KNOWN ? "KNOWN" : moved && r.passed ? "MOVED" : "FAIL";
+        printf("%-40s %-8s %4u/%-4u %9.2f %10.0f%s\n", shown, label,
+               r.expectations - r.expectations_failed - r.expectations_skipped, r.expectations - r.expectations_skipped,
+               r.wall_seconds, r.wall_seconds > 0 ? r.sim_seconds / r.wall_seconds : 0.0, r.quick ? "  (quick window)" : "");
+        if (!co->quiet) print_indented(r.measured);
+        if (!r.passed && !r.known_failure[0]) fputs(r.failures, stdout);
+        if (moved) print_diffs(&g);
+        else if (compared && !co->quiet) printf("    golden: %u values compared, none moved\n", g.compared);
+        if (outcome == KNOWN) printf("    known failure: %s\n", reason);
+        if (r.passed && r.known_failure[0])
+            printf("    passes although declared a known failure (%s): remove known_failure\n", r.known_failure);
+        if (compared && !moved && g.tolerances.known_failure[0])
+            printf("    golden matches although declared a known failure (%s): remove it from tolerances.txt\n",
+                   g.tolerances.known_failure);
+    }
+    gops_golden_result_free(&g);
+    if (co->accept && golden && !r.partial) {
+        if ((st = gops_golden_accept(golden_dir, out_dir, &err)) != GOPS_OK) {
+            fprintf(stderr, "  golden %s: %s\n", golden_dir, err.message);
+            *code = gops_status_exit_code(st);
+            return ERROR;
+        }
+        if (!co->quiet) printf("    golden accepted: %s\n", golden_dir);
+    }
+    return outcome;
+}
+
+/// A private folder for runs that are only compared with goldens.
+static const char *make_scratch(char *buf, size_t size)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(buf, size, "%s/gridops-check-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    return mkdtemp(buf);
+}
+
 int gops_cmd_check(int argc, char **argv)
 {
     file_list_t files = {0};
-    const char *out_base = NULL;
-    bool quiet = false;
+    check_options_t co = {0};
     int worst = 0;
     for (int i = 1; i < argc; i++) {
         if (gops_cli_is_help(argv[i])) {
             fputs(check_usage, stdout);
             return 0;
-        } else if (strcmp(argv[i], "--out") == 0) {
-            if (i + 1 >= argc) return gops_cli_usage_error("check", "--out needs a value");
-            out_base = argv[++i];
+        } else if (strcmp(argv[i], "--out") == 0 || strcmp(argv[i], "--golden") == 0) {
+            if (i + 1 >= argc) return gops_cli_usage_error("check", "%s needs a folder", argv[i]);
+            if (argv[i][2] == 'o') co.out_base = argv[++i];
+            else co.golden_root = argv[++i];
+        } else if (strcmp(argv[i], "--accept") == 0) {
+            co.accept = true;
+        } else if (strcmp(argv[i], "--long") == 0) {
+            co.long_runs = true;
         } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
-            quiet = true;
+            co.quiet = true;
         } else if (argv[i][0] == '-') {
             return gops_cli_usage_error("check", "unknown option '%s'", argv[i]);
         } else if (!collect(&files, argv[i])) {
@@ -127,62 +247,38 @@ int gops_cmd_check(int argc, char **argv)
             worst = 2;
         }
     }
-    if (argc < 2 && !collect(&files, "scenarios"))
+    if (files.count == 0 && worst == 0 && !collect(&files, "scenarios"))
         return gops_cli_usage_error("check", "no PATH given and no scenarios/ folder here");
     if (files.count == 0 && worst == 0) {
         fprintf(stderr, "gridops check: no scenario files found\n");
         return 2;
     }
+    struct stat gs;
+    if (!co.golden_root && stat("tests/golden", &gs) == 0 && S_ISDIR(gs.st_mode)) co.golden_root = "tests/golden";
+    if (co.accept && !co.golden_root) {
+        co.golden_root = "tests/golden";
+    }
+    char scratch[1100];
+    if (co.golden_root && !co.out_base && !(co.scratch = make_scratch(scratch, sizeof scratch))) {
+        fprintf(stderr, "gridops check: cannot create a temporary folder in %s (set TMPDIR)\n",
+                getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+        return 2;
+    }
 
     printf("%-40s %-8s %9s %9s %10s\n", "scenario", "result", "expects", "wall s", "x realtime");
-    int n_pass = 0, n_fail = 0, n_error = 0, n_known = 0;
+    int counts[4] = {0};
     for (size_t i = 0; i < files.count; i++) {
-        gops_run_options_t o = gops_run_options_default();
-        o.scenario_path = files.paths[i];
-        o.write_outputs = out_base != NULL;
-        char out_dir[2048], name[256];
-        if (out_base) {
-            snprintf(out_dir, sizeof out_dir, "%s/%s", out_base, stem(files.paths[i], name, sizeof name));
-            o.out_dir = out_dir;
-        }
-        gops_run_result_t r;
-        gops_error_t err = {0};
-        gops_status_t st = gops_session_run(&o, &r, &err);
-        const char *shown = files.paths[i];
-        if (strlen(shown) > 40) shown += strlen(shown) - 40;
-        if (st != GOPS_OK) {
-            n_error++;
-            int code = gops_status_exit_code(st);
-            if (code > worst) worst = code;
-            printf("%-40s %-8s\n", shown, "ERROR");
-            fprintf(stderr, "  %s\n", err.message);
-        } else {
-            // A declared known failure that fails is reported with its reason, not as a
-            // failure; one that passes again is flagged so the declaration gets removed.
-            bool known = !r.passed && r.known_failure[0];
-            if (r.passed)
-                n_pass++;
-            else if (known)
-                n_known++;
-            else
-                n_fail++;
-            if (!r.passed && !known && worst < 1) worst = 1;
-            if (!quiet || (!r.passed && !known)) {
-                printf("%-40s %-8s %4u/%-4u %9.2f %10.0f\n", shown, r.passed ? "pass" : known ? "KNOWN" : "FAIL",
-                       r.expectations - r.expectations_failed, r.expectations, r.wall_seconds,
-                       r.wall_seconds > 0 ? r.sim_seconds / r.wall_seconds : 0.0);
-                if (!quiet) print_indented(r.measured);
-                if (known) printf("    known failure: %s\n", r.known_failure);
-                else if (!r.passed) fputs(r.failures, stdout);
-                if (r.passed && r.known_failure[0])
-                    printf("    passes although declared a known failure (%s): remove known_failure\n", r.known_failure);
-            }
-        }
+        int code = 0;
+        outcome_t outcome = check_one(&co, files.paths[i], &code);
+        counts[outcome]++;
+        if (outcome == FAILED && worst < 1) worst = 1;
+        if (outcome == ERROR && code > worst) worst = code;
         fflush(stdout);
         free(files.paths[i]);
     }
     free(files.paths);
-    if (n_known) printf("%d known failures (reported above with their reasons)\n", n_known);
-    printf("%d passed, %d failed, %d errors\n", n_pass, n_fail, n_error);
+    if (co.scratch) gops_remove_tree(co.scratch);
+    if (counts[KNOWN]) printf("%d known failures (reported above with their reasons)\n", counts[KNOWN]);
+    printf("%d passed, %d failed, %d errors\n", counts[PASSED], counts[FAILED], counts[ERROR]);
     return worst;
 }

@@ -41,6 +41,7 @@ static void add_expectations(cJSON *arr, const gops_expectation_t *e, uint32_t n
         else
             cJSON_AddNullToObject(o, "actual");
         cJSON_AddBoolToObject(o, "passed", e[i].passed);
+        if (e[i].skipped) cJSON_AddBoolToObject(o, "skipped", true);
         cJSON_AddStringToObject(o, "where", e[i].where);
         if (e[i].note[0]) cJSON_AddStringToObject(o, "note", e[i].note);
         cJSON_AddItemToArray(arr, o);
@@ -67,6 +68,7 @@ char *gops_summary_json(const gops_run_report_t *r)
     cJSON_AddStringToObject(root, "state_hash", buf);
     cJSON_AddBoolToObject(root, "passed", r->passed);
     cJSON_AddBoolToObject(root, "partial", r->partial);
+    cJSON_AddBoolToObject(root, "quick", r->quick);
     add_expectations(cJSON_AddArrayToObject(root, "expectations"), r->expectations, r->expectation_count);
     add_kpis(cJSON_AddObjectToObject(root, "kpi"), r->kpis);
     cJSON_AddStringToObject(root, "scenario_path", r->scenario_path);

@@ -25,6 +25,7 @@ typedef struct gops_run_report {
     gops_mode_t mode_start, mode_end;
     uint64_t state_hash;
     bool passed, partial;
+    bool quick;                 ///< the scenario's quick window was applied (gridops check)
     const gops_expectation_t *expectations;
     uint32_t expectation_count;
     const gops_kpis_t *kpis;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// expect(metric, op, value): outcomes a scenario declares, recorded with their file:line
+// expect(metric, op, value[, {when=...}]): outcomes a scenario declares, recorded with their file:line
 // and evaluated against the KPIs at the end of the run. An absent KPI (its subsystem is not
 // simulated) fails its expectation with a null actual; an unknown name is a scenario error.
 #include "scenario/scenario_internal.h"
@@ -34,6 +34,23 @@ static int lua_expect(lua_State *L)
     const char *metric = luaL_checkstring(L, 1);
     const char *op = luaL_checkstring(L, 2);
     lua_Number value = luaL_checknumber(L, 3);
+    gops_expect_when_t when = GOPS_EXPECT_ALWAYS;
+    if (!lua_isnoneornil(L, 4)) {
+        luaL_checktype(L, 4, LUA_TTABLE);
+        static const char *const keys[] = {"when"};
+        gops_lua_check_keys(L, 4, "expect options", keys, 1);
+        lua_getfield(L, 4, "when");
+        const char *w = "always";
+        if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
+            return gops_lua_fail(L, "expect: when: found a %s, expected \"full\", \"quick\" or \"always\"",
+                                 luaL_typename(L, -1));
+        if (!lua_isnil(L, -1)) w = lua_tostring(L, -1);
+        if (strcmp(w, "full") == 0) when = GOPS_EXPECT_FULL;
+        else if (strcmp(w, "quick") == 0) when = GOPS_EXPECT_QUICK;
+        else if (strcmp(w, "always") != 0)
+            return gops_lua_fail(L, "expect: when = \"%s\": expected \"full\", \"quick\" or \"always\"", w);
+        lua_pop(L, 1);
+    }
     int op_id = parse_op(op);
     if (op_id < 0) return luaL_error(L, "expect: unknown operator \"%s\": expected one of < <= > >= == ~=", op);
     if (!isfinite(value)) return luaL_error(L, "expect: value must be a finite number");
@@ -51,6 +68,7 @@ static int lua_expect(lua_State *L)
     snprintf(e->metric, sizeof e->metric, "%s", metric);
     e->op = (gops_expect_op_t)op_id;
     e->value = value;
+    e->when = when;
     luaL_where(L, 1);
     const char *w = lua_tostring(L, -1);
     size_t wl = strlen(w);
@@ -101,6 +119,12 @@ gops_status_t gops_scenario_evaluate(gops_scenario_t *sc, gops_error_t *err)
     for (uint32_t i = 0; i < sc->expect_count; i++) {
         gops_expectation_t *e = &sc->expects[i];
         gops_kpi_value_t v;
+        e->skipped = (e->when == GOPS_EXPECT_FULL && sc->quick) || (e->when == GOPS_EXPECT_QUICK && !sc->quick);
+        if (e->skipped) {
+            snprintf(e->note, sizeof e->note, "for %s runs only", sc->quick ? "full-length" : "quick-window");
+            e->passed = true;
+            continue;
+        }
         e->evaluated = true;
         if (!gops_kpis_get(kpis, e->metric, &v)) {
             const char *near = gops_kpis_nearest(kpis, e->metric);

@@ -70,6 +70,26 @@ fail:
     return NULL;
 }
 
+gops_status_t gops_scenario_apply_quick(gops_scenario_t *sc, const char *const *sets, int set_count, gops_error_t *err)
+{
+    if (sc->quick_count == 0) return GOPS_OK;
+    for (uint32_t i = 0; i < sc->quick_count; i++) {
+        gops_status_t st = gops_scenario_apply_set(sc, sc->quick_sets[i], err);
+        if (st != GOPS_OK) return st;
+    }
+    for (int i = 0; i < set_count; i++) {
+        gops_status_t st = gops_scenario_apply_set(sc, sets[i], err);
+        if (st != GOPS_OK) return st;
+    }
+    sc->quick = true;
+    return gops_scenario_def_check(sc, err);
+}
+
+bool gops_scenario_has_quick(const gops_scenario_t *sc)
+{
+    return sc->quick_count > 0;
+}
+
 void gops_scenario_destroy(gops_scenario_t *sc)
 {
     if (!sc) return;

@@ -41,6 +41,13 @@ typedef struct gops_scenario_def {
 
 typedef enum gops_expect_op { GOPS_OP_LT, GOPS_OP_LE, GOPS_OP_GT, GOPS_OP_GE, GOPS_OP_EQ, GOPS_OP_NE } gops_expect_op_t;
 
+/// Which run length an expectation is for: a scenario's quick window (`gridops check`) and
+/// its full length (`gridops check --long`, `gridops run`) can hold different outcomes.
+typedef enum gops_expect_when { GOPS_EXPECT_ALWAYS, GOPS_EXPECT_FULL, GOPS_EXPECT_QUICK } gops_expect_when_t;
+
+/// Most overrides a scenario's quick window may hold, and the longest "key=value" of one.
+enum { GOPS_QUICK_MAX = 32, GOPS_QUICK_SET_MAX = 256 };
+
 /// One `expect(metric, op, value)` and, after evaluation, its outcome.
 typedef struct gops_expectation {
     char metric[64];
@@ -52,6 +59,8 @@ typedef struct gops_expectation {
     double actual;
     bool passed;
     char note[160];       ///< why an unmeasured expectation has no value
+    gops_expect_when_t when;
+    bool skipped;         ///< declared for the other run length: not evaluated, not failed
 } gops_expectation_t;
 
 typedef struct gops_scenario gops_scenario_t;
@@ -69,6 +78,14 @@ gops_scenario_def_t *gops_scenario_def(gops_scenario_t *scenario);
 /// prefixes messages (e.g. "--until: "). Unknown keys name the nearest valid key.
 gops_status_t gops_scenario_apply_field(gops_scenario_t *scenario, const char *key, const char *value,
                                         const char *where, gops_error_t *err);
+
+/// Applies the scenario's quick window (`scenario{ quick = { finish = "18:00", ... } }`:
+/// overrides for a short regression run), then `sets` again so command-line overrides win.
+/// Without a quick window the run is its full length and nothing changes.
+gops_status_t gops_scenario_apply_quick(gops_scenario_t *scenario, const char *const *sets, int set_count,
+                                        gops_error_t *err);
+/// Whether the scenario declares a quick window.
+bool gops_scenario_has_quick(const gops_scenario_t *scenario);
 
 /// The lab map declared with lab{} (ownership passes to the caller), or NULL.
 gops_map_t *gops_scenario_take_lab_map(gops_scenario_t *scenario);

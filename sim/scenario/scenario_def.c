@@ -334,7 +334,7 @@ static void value_text(lua_State *L, const field_t *f, const char *key, char *te
 
 /// Appends the keys of the table at `index` to the Lua array at `out` as "prefix.key"
 /// strings (kept alive by that array); nested tables are flattened one level
-/// ("crowd = { time_gap_s = 1 }").
+/// ("crowd = { time_gap_s = 1 }"), two inside the quick window ("quick = { crowd = {...} }").
 static void collect_keys(lua_State *L, int index, const char *prefix, int out)
 {
     lua_pushnil(L);
@@ -345,7 +345,7 @@ static void collect_keys(lua_State *L, int index, const char *prefix, int out)
         const char *k = lua_tostring(L, -2);
         char full[128];
         snprintf(full, sizeof full, "%s%s%s", prefix, prefix[0] ? "." : "", k);
-        if (lua_istable(L, -1) && !prefix[0]) {
+        if (lua_istable(L, -1) && (!prefix[0] || strcmp(prefix, "quick") == 0)) {
             collect_keys(L, lua_gettop(L), full, out);
         } else {
             lua_pushstring(L, full);
@@ -374,6 +374,35 @@ static void push_value(lua_State *L, const char *key)
     }
 }
 
+/// Pushes the value of quick.<key> (the quick table's own keys may be dotted or nested).
+static void push_quick_value(lua_State *L, const char *key)
+{
+    lua_getfield(L, 1, "quick");
+    lua_insert(L, 1); // push_value reads index 1
+    push_value(L, key);
+    lua_remove(L, 1);
+}
+
+/// quick.<key>: validated now against a scratch copy of the definition (so a typo fails at
+/// load, not only under `gridops check`) and kept as "key=value" for gops_scenario_apply_quick.
+static gops_status_t keep_quick(gops_scenario_t *sc, const field_t *f, const char *key, const char *text,
+                                gops_error_t *err)
+{
+    if (sc->quick_count == GOPS_QUICK_MAX)
+        return gops_error_set(err, GOPS_SCENARIO, "quick: more than %d overrides", GOPS_QUICK_MAX);
+    if (strlen(key) + 1 + strlen(text) >= GOPS_QUICK_SET_MAX)
+        return gops_error_set(err, GOPS_SCENARIO, "quick.%s: value too long (at most %d characters)", key,
+                              GOPS_QUICK_SET_MAX - 2 - (int)strlen(key));
+    gops_scenario_def_t *saved = malloc(sizeof *saved);
+    if (!saved) return gops_error_set(err, GOPS_NOMEM, "out of memory");
+    *saved = sc->def;
+    gops_status_t st = set_field(sc, f, text, "quick.", err);
+    sc->def = *saved;
+    free(saved);
+    if (st == GOPS_OK) snprintf(sc->quick_sets[sc->quick_count++], GOPS_QUICK_SET_MAX, "%s=%s", key, text);
+    return st;
+}
+
 /// scenario{...}: validates every key (in sorted order, so messages do not depend on Lua's
 /// randomised table order), then stores the definition.
 int gops_lua_scenario(lua_State *L)
@@ -396,19 +425,23 @@ int gops_lua_scenario(lua_State *L)
     char message[1200] = "";
     for (int pass = 0; pass < 3 && !message[0]; pass++) {
         for (int i = 0; i < n && !message[0]; i++) {
-            if (key_pass(keys[i]) != pass) continue;
-            const field_t *f = find_field(keys[i]);
+            bool quick = strncmp(keys[i], "quick.", 6) == 0;
+            const char *key = quick ? keys[i] + 6 : keys[i];
+            if (key_pass(key) != pass) continue;
+            const field_t *f = find_field(key);
             gops_error_t err;
-            if (!f) {
-                unknown_key("", keys[i], &err);
+            if (!f || (quick && strcmp(key, "seed") == 0)) {
+                if (!f) unknown_key(quick ? "quick." : "", key, &err);
+                else gops_error_set(&err, GOPS_SCENARIO, "quick.seed: a quick window keeps the scenario's seed");
                 snprintf(message, sizeof message, "scenario{}: %s", err.message);
                 break;
             }
-            push_value(L, keys[i]);
+            quick ? push_quick_value(L, key) : push_value(L, keys[i]);
             char text[1024];
             value_text(L, f, keys[i], text, sizeof text);
             lua_pop(L, 1);
-            if (set_field(sc, f, text, "", &err) != GOPS_OK) snprintf(message, sizeof message, "scenario{}: %s", err.message);
+            gops_status_t st = quick ? keep_quick(sc, f, key, text, &err) : set_field(sc, f, text, "", &err);
+            if (st != GOPS_OK) snprintf(message, sizeof message, "scenario{}: %s", err.message);
         }
     }
     if (message[0]) return luaL_error(L, "%s", message);

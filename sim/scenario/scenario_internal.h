@@ -80,6 +80,9 @@ struct gops_scenario {
     char dir[1024];      ///< folder of the scenario file, for relative paths
     gops_lab_t lab;      ///< lab geometry and pedestrians (validation scenarios)
     char known_failure[256]; ///< why the scenario's expectations are known to fail, "" if not
+    char quick_sets[GOPS_QUICK_MAX][GOPS_QUICK_SET_MAX]; ///< scenario{ quick = {...} } as "key=value"
+    uint32_t quick_count;
+    bool quick;          ///< the quick window was applied (expect{when=...} picks by it)
 };
 
 /// Fetches the scenario a C API function was registered with (upvalue 1).

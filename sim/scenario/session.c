@@ -136,6 +136,8 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
     gops_scenario_t *sc = gops_scenario_load(o->scenario_path, o->sets, o->set_count, err);
     if (!sc) return err->status;
     gops_scenario_def_t *def = gops_scenario_def(sc);
+    if (o->quick && (st = gops_scenario_apply_quick(sc, o->sets, o->set_count, err)) != GOPS_OK) goto cleanup;
+    result->quick = o->quick && gops_scenario_has_quick(sc);
     if ((st = apply_overrides(o, sc, err)) != GOPS_OK) goto cleanup;
     snprintf(result->scenario, sizeof result->scenario, "%s", def->name);
     result->seed = def->seed;
@@ -213,6 +215,12 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
     for (uint32_t i = 0; i < n_exp; i++) {
         size_t used_m = strlen(result->measured);
         char value[64];
+        if (exps[i].skipped) {
+            result->expectations_skipped++;
+            snprintf(result->measured + used_m, sizeof result->measured - used_m, "%s %s %.6g skipped (%s)\n",
+                     exps[i].metric, gops_expect_op_text(exps[i].op), exps[i].value, exps[i].note);
+            continue;
+        }
         if (exps[i].measured)
             snprintf(value, sizeof value, "%.6g", exps[i].actual);
         else
@@ -254,6 +262,7 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
             .state_hash = result->state_hash,
             .passed = result->passed,
             .partial = result->partial,
+            .quick = result->quick,
             .expectations = exps,
             .expectation_count = n_exp,
             .kpis = gops_world_kpis(world),

@@ -31,6 +31,7 @@ typedef struct gops_run_options {
     const char *until;          ///< "HH:MM" or "YYYY-MM-DD HH:MM" end; overrides duration
     const char *const *sets;    ///< "key=value" overrides
     int set_count;
+    bool quick;                 ///< apply the scenario's quick window (scenario{ quick = {...} })
     gops_progress_fn *progress; ///< called about every 0.2 s of wall time; may be NULL
     void *progress_user;
     gops_tick_fn *on_tick;      ///< called after every tick; may be NULL
@@ -48,6 +49,8 @@ typedef struct gops_run_result {
     uint64_t seed;
     uint64_t state_hash;
     uint32_t expectations, expectations_failed;
+    uint32_t expectations_skipped; ///< declared for the other run length (expect{when=...})
+    bool quick;                  ///< the scenario's quick window was applied
     double sim_seconds, wall_seconds;
     bool passed;
     bool partial;        ///< stopped early by on_tick

@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: MIT
+# `gridops check` against goldens and quick windows: --accept writes a golden, an unchanged
+# run matches it, a moved value fails with a diff table naming the metric, a known failure
+# in tolerances.txt is reported as KNOWN, a bad tolerance line is an input error; a quick
+# window shortens the run unless --long, and expectations for the other length are skipped.
+. "$(dirname "$0")/lib/common.sh"
+
+mkdir -p "$TMP/s"
+cat >"$TMP/s/clock.lua" <<'LUA'
+scenario {
+  name = "clock", start = "2025-12-31 16:00", duration = "2h", seed = 5, mode = "holiday",
+  quick = { finish = "16:30" },
+}
+local ticks = 0
+every("10m", function() ticks = ticks + 1; set_kpi("ten_minutes", ticks) end)
+at("16:20", function() set_mode("emergency") end)
+expect("ten_minutes", "==", 3, { when = "quick" })
+expect("ten_minutes", "==", 12, { when = "full" })
+expect("ten_minutes", ">", 0)
+LUA
+G="$TMP/golden"
+
+expect_exit 0 "accept writes goldens" -- "$GRIDOPS" check --golden "$G" --accept "$TMP/s"
+expect_text "$TMP/out" "golden accepted" "accept is reported"
+expect_text "$TMP/out" "(quick window)" "quick window by default"
+expect_text "$TMP/out" "skipped" "full-run expectation skipped in the quick window"
+for f in summary.json timeseries.csv tolerances.txt; do
+  checks=$((checks + 1))
+  [ -s "$G/clock/$f" ] || { echo "FAIL: golden $f not written"; fails=$((fails + 1)); }
+done
+checks=$((checks + 1))
+rows=$(($(wc -l <"$G/clock/timeseries.csv") - 1))
+[ "$rows" -eq 31 ] || { echo "FAIL: quick golden has $rows rows, expected 31 (16:00..16:30 by minute)"; fails=$((fails + 1)); }
+
+expect_exit 0 "unchanged run matches" -- "$GRIDOPS" check --golden "$G" "$TMP/s"
+expect_text "$TMP/out" "none moved" "match reported"
+
+sed -i 's/at("16:20"/at("16:25"/' "$TMP/s/clock.lua"
+expect_exit 1 "moved golden fails" -- "$GRIDOPS" check --golden "$G" "$TMP/s"
+expect_text "$TMP/out" "MOVED" "moved row"
+expect_text "$TMP/out" "state_hash" "hash in diff table"
+expect_text "$TMP/out" "timeseries.mode" "moved column named"
+expect_text "$TMP/out" "5 rows, first at 2025-12-31 16:21:00" "rows moved and first time"
+
+echo "known_failure: switch moved to 16:25 for a drill" >>"$G/clock/tolerances.txt"
+expect_exit 0 "declared known failure" -- "$GRIDOPS" check --golden "$G" "$TMP/s"
+expect_text "$TMP/out" "KNOWN" "known row"
+expect_text "$TMP/out" "for a drill" "reason shown"
+
+printf 'timeseries.* within 3\n' >"$G/clock/tolerances.txt"
+expect_exit 2 "bad tolerance line" -- "$GRIDOPS" check --golden "$G" "$TMP/s"
+expect_text "$TMP/err" "tolerances.txt:1" "names file and line"
+printf 'timeseries.mode ignore\nstate_hash ignore\n' >"$G/clock/tolerances.txt"
+expect_exit 0 "ignore rules" -- "$GRIDOPS" check --golden "$G" "$TMP/s"
+
+expect_exit 0 "--long runs the full length" -- "$GRIDOPS" check --long --out "$TMP/long" "$TMP/s"
+expect_text "$TMP/out" "ten_minutes = 12 (expected == 12) pass" "full-run expectation evaluated"
+expect_text "$TMP/out" "ten_minutes == 3 skipped" "quick expectation skipped"
+expect_text "$TMP/long/clock/summary.json" '"end":	"2025-12-31 18:00:00"' "full length ran"
+
+printf 'scenario { name = "q", start = "2025-12-31 16:00", duration = "1h", quick = { finsh = "16:10" } }\n' >"$TMP/bad.lua"
+expect_exit 2 "typo in quick window" -- "$GRIDOPS" check "$TMP/bad.lua"
+expect_text "$TMP/err" "did you mean 'finish'" "nearest key named"
+printf 'scenario { name = "q", start = "2025-12-31 16:00", duration = "1h" }\nexpect("x", "<", 1, { when = "soon" })\n' >"$TMP/bad.lua"
+expect_exit 2 "bad when" -- "$GRIDOPS" check "$TMP/bad.lua"
+expect_text "$TMP/err" 'expected "full", "quick" or "always"' "when values listed"
+finish
