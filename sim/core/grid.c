@@ -2,10 +2,12 @@
 // Uniform grid of square cells over a rectangle, rebuilt from point arrays by counting
 // sort. Ordering: items are sorted by cell and, within a cell, by ascending point index;
 // queries visit cells row by row (y outer, x inner), so results never depend on memory
-// layout or thread count. The points themselves stay with the caller.
+// layout or thread count (the threaded build splits only the per-point cell computation,
+// whose results are the same whoever computes them). The points stay with the caller.
 #include "core/grid.h"
 
 #include "core/assert.h"
+#include "core/parallel.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -28,13 +30,17 @@ int gops_grid_init(gops_grid_t *grid, float min_x, float min_y, float width, flo
     grid->nx = nx < 1 ? 1 : (int32_t)nx;
     grid->ny = ny < 1 ? 1 : (int32_t)ny;
     size_t cells = (size_t)grid->nx * (size_t)grid->ny;
-    grid->cell_start = calloc(cells + 1, sizeof *grid->cell_start);
-    return grid->cell_start ? 0 : -1;
+    // One slot in front: the build counts cell c in slot c + 2 of the allocation and
+    // scatters downwards, which leaves the start of cell c in slot c + 1 (see build).
+    uint32_t *offsets = calloc(cells + 2, sizeof *offsets);
+    if (!offsets) return -1;
+    grid->cell_start = offsets + 1;
+    return 0;
 }
 
 void gops_grid_free(gops_grid_t *grid)
 {
-    free(grid->cell_start);
+    if (grid->cell_start) free(grid->cell_start - 1);
     free(grid->items);
     free(grid->point_cell);
     *grid = (gops_grid_t){0};
@@ -42,9 +48,11 @@ void gops_grid_free(gops_grid_t *grid)
 
 // Clamped cell coordinate along one axis. Monotonic in v, which the query relies on:
 // a point within the query's range always falls in a cell of the query's cell range.
-static int32_t axis_cell(float v, float min, float cell, int32_t count)
+// Truncation equals floor on [0, count), and below 0 (NaN too) the answer is 0 either way,
+// so no floorf (a library call on baseline x86-64) is needed.
+static inline int32_t axis_cell(float v, float min, float cell, int32_t count)
 {
-    float f = floorf((v - min) / cell);
+    float f = (v - min) / cell;
     if (!(f >= 0)) return 0; // also NaN
     if (f >= (float)count) return count - 1;
     return (int32_t)f;
@@ -56,7 +64,32 @@ void gops_grid_cell_of(const gops_grid_t *grid, float x, float y, int32_t *cx, i
     *cy = axis_cell(y, grid->min_y, grid->cell, grid->ny);
 }
 
+typedef struct build_job {
+    gops_grid_t *grid;
+    const float *x, *y;
+} build_job_t;
+
+static void cell_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
+{
+    (void)chunk;
+    const build_job_t *job = user;
+    const gops_grid_t *g = job->grid;
+    const float *restrict x = job->x, *restrict y = job->y;
+    uint32_t *restrict point_cell = g->point_cell;
+    const float min_x = g->min_x, min_y = g->min_y, cell = g->cell;
+    const int32_t nx = g->nx, ny = g->ny;
+    for (uint32_t i = begin; i < end; i++) {
+        int32_t cx = axis_cell(x[i], min_x, cell, nx), cy = axis_cell(y[i], min_y, cell, ny);
+        point_cell[i] = (uint32_t)cy * (uint32_t)nx + (uint32_t)cx;
+    }
+}
+
 int gops_grid_build(gops_grid_t *grid, const float *x, const float *y, uint32_t n)
+{
+    return gops_grid_build_threads(grid, x, y, n, 1);
+}
+
+int gops_grid_build_threads(gops_grid_t *grid, const float *x, const float *y, uint32_t n, int threads)
 {
     GOPS_ASSERT(grid->cell_start); // built only after a successful gops_grid_init
     if (n > grid->capacity) {
@@ -73,22 +106,21 @@ int gops_grid_build(gops_grid_t *grid, const float *x, const float *y, uint32_t 
         grid->point_cell = point_cell;
         grid->capacity = n;
     }
+    build_job_t job = {grid, x, y};
+    gops_parallel_for(n, threads, cell_range, &job);
+    // slot[c + 1] is cell_start[c]. Count cell c in slot[c + 1], sum so that it holds the
+    // end of cell c, then scatter from the highest index down, decrementing: each cell
+    // fills from its end, so indices ascend within it and slot[c + 1] ends at its start.
     uint32_t cells = (uint32_t)grid->nx * (uint32_t)grid->ny;
-    uint32_t *start = grid->cell_start;
-    memset(start, 0, ((size_t)cells + 1) * sizeof *start);
-    for (uint32_t i = 0; i < n; i++) {
-        int32_t cx, cy;
-        gops_grid_cell_of(grid, x[i], y[i], &cx, &cy);
-        uint32_t c = (uint32_t)cy * (uint32_t)grid->nx + (uint32_t)cx;
-        grid->point_cell[i] = c;
-        start[c + 1]++;
-    }
-    for (uint32_t c = 0; c < cells; c++) start[c + 1] += start[c];
-    // Scatter in ascending index order, using start[c] as the write cursor of cell c; this
-    // leaves start[c] at the end of cell c, so shift the offsets back by one cell after.
-    for (uint32_t i = 0; i < n; i++) grid->items[start[grid->point_cell[i]]++] = i;
-    for (uint32_t c = cells; c > 0; c--) start[c] = start[c - 1];
-    start[0] = 0;
+    uint32_t *slot = grid->cell_start - 1;
+    const uint32_t *point_cell = grid->point_cell;
+    memset(slot, 0, ((size_t)cells + 2) * sizeof *slot);
+    for (uint32_t i = 0; i < n; i++) slot[point_cell[i] + 1]++;
+    uint32_t sum = 0;
+    for (uint32_t c = 1; c <= cells; c++) slot[c] = sum += slot[c];
+    uint32_t *items = grid->items;
+    for (uint32_t i = n; i-- > 0;) items[--slot[point_cell[i] + 1]] = i;
+    slot[cells + 1] = n; // the end of the last cell
     grid->count = n;
     return 0;
 }

@@ -10,13 +10,12 @@
 #endif
 
 #define CHUNK_ITEMS 4096u // large enough to amortise scheduling, small enough to balance
-#define MAX_CHUNKS 256u
 
 uint32_t gops_parallel_chunks(uint32_t n)
 {
     if (n == 0) return 0;
     uint32_t chunks = n / CHUNK_ITEMS + (n % CHUNK_ITEMS != 0);
-    return chunks < MAX_CHUNKS ? chunks : MAX_CHUNKS;
+    return chunks < GOPS_PARALLEL_MAX_CHUNKS ? chunks : GOPS_PARALLEL_MAX_CHUNKS;
 }
 
 static void run_chunk(uint32_t n, uint32_t chunks, uint32_t c, gops_range_fn *fn, void *user)
@@ -32,7 +31,9 @@ void gops_parallel_for(uint32_t n, int threads, gops_range_fn *fn, void *user)
 #ifdef GOPS_HAVE_OPENMP
     if (threads > 1 && chunks > 1) {
         int count = (int)chunks;
-#pragma omp parallel for schedule(static) num_threads(threads)
+        // Chunks go to whichever thread is free (on a shared machine a thread may be held
+        // up); which thread runs a chunk never shows in the results.
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
         for (int c = 0; c < count; c++) run_chunk(n, chunks, (uint32_t)c, fn, user);
         return;
     }

@@ -7,6 +7,9 @@
 
 #include <stdint.h>
 
+/// gops_parallel_chunks never exceeds this: per-chunk partials fit in a fixed array.
+#define GOPS_PARALLEL_MAX_CHUNKS 256u
+
 /// Body over the half-open range [begin, end); chunk is the chunk number.
 typedef void gops_range_fn(uint32_t begin, uint32_t end, uint32_t chunk, void *user);
 

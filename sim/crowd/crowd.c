@@ -2,6 +2,8 @@
 // The crowd subsystem (see crowd.h). One tick:
 //   1. lab spawns that are due, then the visitors demand brings in [t, t + dt);
 //   2. demand timers: visitors leaving buildings, queues admitted or given up, lingering done;
+//      then the scenario actions (actions.c): fields rebuilt if the geometry changed, walkers
+//      of closed lab exits sent to open ones, guidance, congestion-aware choice;
 //   3. routing (parallel): each pedestrian's desired direction from its destination's field,
 //      and whether it has arrived; arrivals are then handled in index order;
 //   4. walking (parallel, Jacobi), counting lines, the wall invariant, density and warnings.
@@ -10,10 +12,15 @@
 // removal moves the last pedestrian into the hole). Nothing depends on the thread count.
 #include "crowd/crowd.h"
 
+#include "crowd/actions.h"
+#include "crowd/crossings.h"
+#include "crowd/crowd_internal.h"
+
 #include "core/log.h"
 #include "core/parallel.h"
 #include "core/simtime.h"
 #include "crowd/field.h"
+#include "crowd/warm_start.h"
 #include "world/geometry.h"
 #include "world/world_internal.h"
 
@@ -22,54 +29,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/// What a pedestrian is doing; kept beside the pedestrian arrays, moved with them.
-enum { PED_WALK, PED_QUEUED, PED_LINGER, PED_FIXED };
-
-typedef struct lab_exit {
-    char name[64];
-    uint16_t dest;
-    uint64_t count;
-    double last_s;
-} lab_exit_t;
-
-typedef struct destination_cells {
-    uint32_t *cells; ///< walkable indices of the destination (area cells, door cells)
-    uint32_t count;
-} destination_cells_t;
-
-struct gops_crowd {
-    gops_world_t *world;
-    const gops_district_t *district;
-    gops_crowd_params_t params;
-    gops_pedestrians_t peds;
-    uint8_t *mode;       ///< per pedestrian: PED_*
-    float *tx, *ty;      ///< per pedestrian: lingering spot, m
-    uint8_t *arrived;    ///< per pedestrian scratch, set by routing
-    float *prev_x, *prev_y; ///< positions before walking (counting lines)
-    uint32_t scratch_capacity;
-
-    gops_field_t wall;
-    gops_walk_context_t walk;
-    gops_field_t *fields;           ///< by destination index
-    destination_cells_t *dest_cells; ///< by destination index
-    uint16_t dest_count, dest_capacity;
-
-    gops_demand_t *demand;
-    uint32_t *ped_of_visitor;       ///< by visitor id: pedestrian index, UINT32_MAX when not on foot
-    uint32_t visitor_capacity;
-    double day_offset_s;            ///< seconds after midnight at the start
-    double demand_until_s;          ///< end of the last arrival window (windows must abut exactly)
-
-    lab_exit_t *exits;
-    uint32_t exit_count;
-    gops_spawn_t *spawns;           ///< queued, sorted by at_s (stable)
-    uint32_t spawn_count, spawn_next, spawn_capacity;
-
-    gops_density_t *density;
-    gops_counting_lines_t *lines;
-    gops_crowd_stats_t stats;
-    uint64_t warning_events;
-};
+/// For k < n: dist[k] = gops_field_sample(walk, fields[k], x[k], y[k]) and (dx[k], dy[k])
+/// = gops_field_descent at the same point, bit for bit, several points at a time (field.c;
+/// the routing hot path). Belongs in field.h, declared here until it moves there.
+void gops_field_sample_descent_n(const gops_walkable_t *walk, const gops_field_t *const *fields, const float *x,
+                                 const float *y, uint32_t n, float *dist, float *dx, float *dy);
 
 gops_crowd_params_t gops_crowd_params_default(gops_day_kind_t day)
 {
@@ -194,8 +158,7 @@ static gops_status_t add_destination(gops_crowd_t *c, uint32_t *cells, uint32_t 
     c->dest_cells[k] = (destination_cells_t){cells, count};
     memset(&c->fields[k], 0, sizeof c->fields[k]);
     c->dest_count++;
-    if (count == 0) return GOPS_OK; // unreachable destination (e.g. every door closed): an empty field
-    return gops_field_compute(c->district->walk, cells, count, NULL, NULL, &c->fields[k], err);
+    return gops_crowd_compute_field(c, k, err); // under the closures and rules in force
 }
 
 static gops_status_t build_demand_destinations(gops_crowd_t *c, gops_error_t *err)
@@ -424,45 +387,110 @@ static gops_status_t run_demand(gops_crowd_t *c, double day_s, double dt, gops_e
 // ---------------------------------------------------------------------------------------
 // Routing (parallel): desired directions and arrival flags.
 
+// The field pedestrian i descends this tick, or NULL when route_one() decides (not walking,
+// leaving a closed area, no destination).
+static inline const gops_field_t *walk_field(const gops_crowd_t *c, uint32_t i)
+{
+    const gops_pedestrians_t *p = &c->peds;
+    if (c->mode[i] != PED_WALK) return NULL;
+    if (c->leave.dist && gops_crowd_in_closure(c, p->x[i], p->y[i])) return NULL;
+    uint16_t dest = p->dest[i];
+    if (dest == GOPS_NO_DEST || dest >= c->dest_count || !c->fields[dest].dist) return NULL;
+    return &c->fields[dest];
+}
+
+// Everyone walk_field() leaves out.
+static void route_one(gops_crowd_t *c, uint32_t i)
+{
+    gops_pedestrians_t *p = &c->peds;
+    c->arrived[i] = 0;
+    switch (c->mode[i]) {
+    case PED_FIXED:
+        break;
+    case PED_QUEUED:
+        p->ex[i] = p->ey[i] = 0;
+        break;
+    case PED_LINGER: {
+        float dx = c->tx[i] - p->x[i], dy = c->ty[i] - p->y[i];
+        float d = sqrtf(dx * dx + dy * dy);
+        p->ex[i] = d > 0.5f ? dx / d : 0;
+        p->ey[i] = d > 0.5f ? dy / d : 0;
+        break;
+    }
+    case PED_WALK:
+        if (c->leave.dist && gops_crowd_in_closure(c, p->x[i], p->y[i])) { // closed around it: out first
+            gops_field_descent(c->district->walk, &c->leave, p->x[i], p->y[i], &p->ex[i], &p->ey[i]);
+            break;
+        }
+        p->ex[i] = p->ey[i] = 0; // no destination
+        break;
+    }
+}
+
+// Pedestrians are routed in the walking model's last space order (nearby pedestrians read
+// nearby cells of the fields, which then stay in cache), then those added since; indices
+// past the current count (removed since) are skipped. Walkers descending a field go in
+// batches (gops_field_sample_descent_n); each pedestrian is routed once and alone, so
+// neither order nor batching changes anything but speed.
+typedef struct route_job {
+    gops_crowd_t *c;
+    const uint32_t *order; ///< the walk's last order, a permutation of [0, ordered)
+    uint32_t ordered;
+} route_job_t;
+
+#define ROUTE_BATCH 64
+
+typedef struct route_batch {
+    uint32_t count;
+    uint32_t ped[ROUTE_BATCH];
+    const gops_field_t *field[ROUTE_BATCH];
+    float x[ROUTE_BATCH], y[ROUTE_BATCH], d[ROUTE_BATCH], dx[ROUTE_BATCH], dy[ROUTE_BATCH];
+} route_batch_t;
+
+static void route_batch(gops_crowd_t *c, route_batch_t *b)
+{
+    gops_pedestrians_t *p = &c->peds;
+    gops_field_sample_descent_n(c->district->walk, b->field, b->x, b->y, b->count, b->d, b->dx, b->dy);
+    float arrive = c->params.arrive_radius_m;
+    for (uint32_t k = 0; k < b->count; k++) {
+        uint32_t i = b->ped[k];
+        bool arrived = b->d[k] <= arrive;
+        c->arrived[i] = arrived;
+        p->ex[i] = arrived ? 0 : b->dx[k];
+        p->ey[i] = arrived ? 0 : b->dy[k];
+    }
+    b->count = 0;
+}
+
 static void route_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
 {
     (void)chunk;
-    gops_crowd_t *c = user;
-    gops_pedestrians_t *p = &c->peds;
-    const gops_walkable_t *w = c->district->walk;
-    float arrive = c->params.arrive_radius_m;
-    for (uint32_t i = begin; i < end; i++) {
-        c->arrived[i] = 0;
-        switch (c->mode[i]) {
-        case PED_FIXED:
-            break;
-        case PED_QUEUED:
-            p->ex[i] = p->ey[i] = 0;
-            break;
-        case PED_LINGER: {
-            float dx = c->tx[i] - p->x[i], dy = c->ty[i] - p->y[i];
-            float d = sqrtf(dx * dx + dy * dy);
-            p->ex[i] = d > 0.5f ? dx / d : 0;
-            p->ey[i] = d > 0.5f ? dy / d : 0;
-            break;
+    const route_job_t *job = user;
+    gops_crowd_t *c = job->c;
+    const gops_pedestrians_t *p = &c->peds;
+    uint32_t n = p->count;
+    route_batch_t b;
+    b.count = 0;
+    for (uint32_t k = begin; k < end; k++) {
+        uint32_t i = k < job->ordered ? job->order[k] : k;
+        if (i >= n) continue;
+        const gops_field_t *f = walk_field(c, i);
+        if (!f) {
+            route_one(c, i);
+            continue;
         }
-        case PED_WALK: {
-            uint16_t dest = p->dest[i];
-            if (dest == GOPS_NO_DEST || dest >= c->dest_count || !c->fields[dest].dist) {
-                p->ex[i] = p->ey[i] = 0;
-                break;
-            }
-            float d = gops_field_sample(w, &c->fields[dest], p->x[i], p->y[i]);
-            if (d <= arrive) {
-                c->arrived[i] = 1;
-                p->ex[i] = p->ey[i] = 0;
-            } else {
-                gops_field_descent(w, &c->fields[dest], p->x[i], p->y[i], &p->ex[i], &p->ey[i]);
-            }
-            break;
-        }
-        }
+        b.ped[b.count] = i, b.field[b.count] = f, b.x[b.count] = p->x[i], b.y[b.count] = p->y[i];
+        if (++b.count == ROUTE_BATCH) route_batch(c, &b);
     }
+    if (b.count) route_batch(c, &b);
+}
+
+static void route_all(gops_crowd_t *c)
+{
+    route_job_t job = {.c = c};
+    job.order = gops_walk_order(&c->walk, &job.ordered);
+    uint32_t n = c->peds.count, span = job.ordered > n ? job.ordered : n;
+    gops_parallel_for(span, c->world->def.threads, route_range, &job);
 }
 
 /// The door of building destination `dest` nearest to pedestrian i.
@@ -494,6 +522,10 @@ static gops_status_t handle_arrivals(gops_crowd_t *c, double day_s, double elaps
         if (!c->arrived[i]) continue;
         uint16_t dest = c->peds.dest[i];
         lab_exit_t *ex = exit_of_dest(c, dest);
+        if (ex && !gops_crowd_exit_admits(c, ex, elapsed_s, c->world->def.tick_s)) {
+            c->arrived[i] = 0; // closed or metered: waits at the exit (routing stood it still)
+            continue;
+        }
         if (ex) {
             ex->count++;
             ex->last_s = elapsed_s;
@@ -541,15 +573,39 @@ static gops_status_t handle_arrivals(gops_crowd_t *c, double day_s, double elaps
 // ---------------------------------------------------------------------------------------
 // Measures.
 
+// The per-pedestrian checks run in parallel: speeds go to a scratch array (prev_x, free
+// once the counting lines have read it) and wall violations are counted per chunk; both
+// are then summed in index / chunk order, so the sums are bit for bit a serial pass's.
+typedef struct measure_job {
+    gops_crowd_t *c;
+    float *speed;
+    uint32_t violations[GOPS_PARALLEL_MAX_CHUNKS];
+} measure_job_t;
+
+static void measure_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
+{
+    measure_job_t *job = user;
+    const gops_pedestrians_t *p = &job->c->peds;
+    const gops_walkable_t *w = job->c->district->walk;
+    uint32_t violations = 0;
+    for (uint32_t i = begin; i < end; i++) {
+        uint32_t cell = gops_walkable_cell_at(w, (gops_point_t){p->x[i], p->y[i]});
+        violations += cell == GOPS_WALKABLE_NONE || !gops_walkable_is_set(w, cell);
+        job->speed[i] = sqrtf(p->vx[i] * p->vx[i] + p->vy[i] * p->vy[i]);
+    }
+    job->violations[chunk] = violations;
+}
+
 static void measure(gops_crowd_t *c, double end_s)
 {
     const gops_pedestrians_t *p = &c->peds;
-    const gops_walkable_t *w = c->district->walk;
-    for (uint32_t i = 0; i < p->count; i++) {
-        uint32_t cell = gops_walkable_cell_at(w, (gops_point_t){p->x[i], p->y[i]});
-        if (cell == GOPS_WALKABLE_NONE || !gops_walkable_is_set(w, cell)) c->stats.wall_violations++;
-        c->stats.speed_sum += sqrtf(p->vx[i] * p->vx[i] + p->vy[i] * p->vy[i]);
-    }
+    measure_job_t job = {.c = c, .speed = c->prev_x};
+    gops_parallel_for(p->count, c->world->def.threads, measure_range, &job);
+    for (uint32_t k = 0, chunks = gops_parallel_chunks(p->count); k < chunks; k++)
+        c->stats.wall_violations += job.violations[k];
+    double speed_sum = c->stats.speed_sum;
+    for (uint32_t i = 0; i < p->count; i++) speed_sum += job.speed[i];
+    c->stats.speed_sum = speed_sum;
     c->stats.speed_samples += p->count;
     if (p->count > c->stats.peak_street) c->stats.peak_street = p->count;
     uint32_t inside = c->demand ? gops_buildings_inside_total(gops_demand_buildings(c->demand)) : 0;
@@ -599,15 +655,18 @@ static void crowd_step(gops_world_t *world, void *state, double dt)
     gops_error_t err;
     place_lab_spawns(c, elapsed);
     if (c->demand && run_demand(c, day_s, dt, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
+    if (gops_crowd_actions_step(c, elapsed, dt, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
     if (!reserve_side(c, c->peds.count)) return;
-    gops_parallel_for(c->peds.count, world->def.threads, route_range, c);
+    route_all(c);
     if (handle_arrivals(c, day_s, elapsed, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
     if (c->lines) {
         memcpy(c->prev_x, c->peds.x, c->peds.count * sizeof *c->prev_x);
         memcpy(c->prev_y, c->peds.y, c->peds.count * sizeof *c->prev_y);
     }
+    gops_crowd_crossings_before_walk(world, &c->peds, elapsed, dt); // kerb waits at traffic crossings
     if (gops_walk_step(&c->walk, &c->peds, &c->params.walk, (float)dt, world->def.threads, &err) != GOPS_OK)
         gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
+    gops_crowd_crossings_after_walk(world, &c->peds, elapsed + dt); // who stands on them, who crossed
     if (c->lines)
         gops_counting_lines_step(c->lines, c->prev_x, c->prev_y, c->peds.x, c->peds.y, c->peds.count, elapsed + dt);
     measure(c, elapsed + dt);
@@ -640,6 +699,7 @@ static void crowd_destroy(void *state)
     }
     free(c->fields);
     free(c->dest_cells);
+    gops_crowd_actions_free(c);
     gops_field_free(&c->wall);
     gops_walk_context_free(&c->walk);
     gops_pedestrians_free(&c->peds);
@@ -660,6 +720,33 @@ gops_status_t gops_crowd_add_line(gops_crowd_t *c, const char *name, gops_point_
         return err->status;
     uint32_t index;
     return gops_counting_lines_add(c->lines, name, a, b, &index, err);
+}
+
+/// Warm start (warm_start.h): the visitors already in the district at the start, placed in
+/// visitor order; demand then continues from the start.
+static gops_status_t warm_start(gops_crowd_t *c, gops_error_t *err)
+{
+    gops_warm_start_env_t env = {c->district->map, c->district->walk, c->fields, c->dest_count};
+    gops_warm_start_def_t def = gops_warm_start_def_default();
+    def.arrive_radius_m = c->params.arrive_radius_m;
+    def.jitter_m = c->params.spawn_jitter_m;
+    gops_warm_start_t ws;
+    gops_status_t st = gops_warm_start_run(c->demand, &env, &def, c->day_offset_s, c->world->def.seed, &ws, err);
+    if (st != GOPS_OK) return st;
+    const gops_visitors_t *vis = gops_demand_visitors(c->demand);
+    for (uint32_t k = 0; k < ws.count && st == GOPS_OK; k++) {
+        const gops_warm_ped_t *p = &ws.peds[k];
+        uint32_t v = p->visitor;
+        uint32_t i = add_ped(c, p->x, p->y, vis->v0[v], vis->radius[v], vis->group[v], p->dest, v);
+        if (i == UINT32_MAX) st = gops_error_set(err, GOPS_NOMEM, "out of memory placing the warm start");
+        else c->mode[i] = p->kind == GOPS_WARM_QUEUED ? PED_QUEUED : p->kind == GOPS_WARM_LINGERING ? PED_LINGER : PED_WALK;
+        if (i != UINT32_MAX) c->tx[i] = p->tx, c->ty[i] = p->ty;
+    }
+    if (ws.to_s > ws.from_s) c->demand_until_s = ws.to_s; // arrivals go on from the start
+    gops_gauges_set(gops_world_gauges(c->world), GOPS_GAUGE_PEDESTRIANS_STREET, c->peds.count);
+    gops_gauges_set(gops_world_gauges(c->world), GOPS_GAUGE_PEDESTRIANS_BUILDINGS, ws.inside);
+    gops_warm_start_free(&ws);
+    return st;
 }
 
 gops_crowd_t *gops_crowd_attach(gops_world_t *world, const gops_crowd_params_t *params, gops_error_t *err)
@@ -684,10 +771,14 @@ gops_crowd_t *gops_crowd_attach(gops_world_t *world, const gops_crowd_params_t *
     c->day_offset_s = (double)(((start % 86400) + 86400) % 86400);
     if (gops_field_wall_distance(d->walk, &c->wall, err) != GOPS_OK) goto fail;
     if (gops_walk_context_init(&c->walk, d->walk, &c->wall, &c->params.walk, err) != GOPS_OK) goto fail;
+    gops_obstacles_init(&c->obstacles, d->walk->min_x, d->walk->min_y, d->walk->min_x + d->walk->nx * d->walk->cell,
+                        d->walk->min_y + d->walk->ny * d->walk->cell, 2.0f);
+    c->walk.obstacles = &c->obstacles;
     if (!(c->density = gops_density_create(&c->params.density, d->walk, d->map, world->def.tick_s, err))) goto fail;
     if (params->visitors) {
         if (!(c->demand = gops_demand_create(d->map, &c->params.demand, world->def.seed, err))) goto fail;
         if (build_demand_destinations(c, err) != GOPS_OK) goto fail;
+        if (c->params.demand.warm_start && warm_start(c, err) != GOPS_OK) goto fail;
     }
     if (gops_world_add_subsystem(world, "crowd", world->def.tick_s, c, crowd_step, crowd_hash, crowd_destroy) !=
         GOPS_OK) {

@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: MIT
-// Visitor demand: Poisson arrivals per 15-minute slot, visitor records and their lifecycle,
-// what happens at each stop, and a walking-free estimate of peak concurrency.
+// Visitor demand: Poisson arrivals per 15-minute slot, gatherings' attendees, visitor
+// records and their lifecycle, what happens at each stop, and a walking-free estimate of
+// peak concurrency.
 // Ordering and randomness rules: slot k's arrivals and their attributes come from one
-// stream keyed by (run seed, k), generated whole when a window first reaches the slot, so
-// any window cut gives the same visitors; every later draw for a visitor comes from a
-// stream keyed by (its key, its draw count). Visitor ids follow arrival time. Step events:
-// building events in gops_buildings_step order, then lingering ends by (time, visitor).
-// Does not move pedestrians, build fields or decide routes.
+// stream keyed by (run seed, k), and attendee j of gathering g from one keyed by (run seed,
+// g, j); a slot is generated whole when a window first reaches it, so any window cut gives
+// the same visitors; every later draw for a visitor comes from a stream keyed by (its key,
+// its draw count). Visitor ids follow arrival time (ties: the profile's first, then
+// gatherings in declaration order). Step events: building events in gops_buildings_step
+// order, then lingering ends by (time, visitor). Does not move pedestrians, build fields or
+// decide routes.
 #include "crowd/demand.h"
 
 #include "crowd/walk.h"
 
 #include "core/assert.h"
+#include "core/nearest.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -32,6 +36,10 @@
 // - At a full or metered building the visitor queues on foot by the door; when its
 //   patience runs out the stop is replaced as above.
 // - A visitor leaves a building by the open door nearest to where it goes next.
+// - A gathering's attendee is a visitor with one stop, the gathering's place; it reaches a
+//   transit point as others do (entry-mode weights, exit rule, speed, radius, patience) and
+//   stays at its place, or at any area it was sent to instead, until its leave time; one
+//   that arrives later moves on at once.
 
 _Static_assert(GOPS_DEST_NONE == GOPS_NO_DEST, "pedestrians store destination indices as they are");
 
@@ -114,6 +122,7 @@ gops_demand_params_t gops_demand_params_default(gops_day_kind_t kind)
     p.linger_sigma[GOPS_DEST_VENDOR] = 0.5;
     p.buildings = gops_buildings_params_default();
     p.max_replans = 2;
+    p.warm_start = false; // scenario runs turn it on (scenario_def.c)
     return p;
 }
 
@@ -205,10 +214,47 @@ gops_status_t gops_demand_params_validate(const gops_demand_params_t *p, gops_er
     if (gops_buildings_params_validate(&p->buildings, err) != GOPS_OK) return err ? err->status : GOPS_BAD_VALUE;
     if (p->max_replans > 100)
         return gops_error_set(err, GOPS_BAD_VALUE, "demand: max_replans = %u, expected at most 100", p->max_replans);
+    if (p->gathering_count > GOPS_GATHERINGS_MAX)
+        return gops_error_set(err, GOPS_BAD_VALUE, "demand: %u gatherings, expected at most %d", p->gathering_count,
+                              GOPS_GATHERINGS_MAX);
+    for (uint32_t g = 0; g < p->gathering_count; g++) {
+        if (gops_gathering_def_validate(&p->gatherings[g], err) != GOPS_OK) return err ? err->status : GOPS_BAD_VALUE;
+        for (uint32_t h = 0; h < g; h++)
+            if (strcmp(p->gatherings[h].name, p->gatherings[g].name) == 0)
+                return gops_error_set(err, GOPS_BAD_VALUE, "%sgathering \"%s\": declared twice, expected one name "
+                                      "per gathering", p->gatherings[g].where, p->gatherings[g].name);
+    }
+    return GOPS_OK;
+}
+
+gops_status_t gops_demand_add_gathering(gops_demand_params_t *p, const gops_gathering_def_t *g, gops_error_t *err)
+{
+    gops_error_clear(err);
+    if (gops_gathering_def_validate(g, err) != GOPS_OK) return err ? err->status : GOPS_BAD_VALUE;
+    for (uint32_t h = 0; h < p->gathering_count; h++)
+        if (strcmp(p->gatherings[h].name, g->name) == 0)
+            return gops_error_set(err, GOPS_BAD_VALUE, "%sgathering \"%s\": another gathering (at %s) has that name, "
+                                  "expected a name of its own (name = \"...\")", g->where, g->name,
+                                  p->gatherings[h].place);
+    if (p->gathering_count >= GOPS_GATHERINGS_MAX)
+        return gops_error_set(err, GOPS_BAD_VALUE, "%sgathering \"%s\": already %d gatherings, expected at most %d",
+                              g->where, g->name, GOPS_GATHERINGS_MAX, GOPS_GATHERINGS_MAX);
+    p->gatherings[p->gathering_count++] = *g;
     return GOPS_OK;
 }
 
 // ---- the demand object ------------------------------------------------------------------
+
+// One arrival as drawn, before it gets an id (a slot's arrivals are ordered first).
+typedef struct arrival {
+    double t;
+    uint64_t key;
+    float v0, radius, patience;
+    uint32_t entry, seq; // seq: order drawn, the tie-break for equal times
+    uint16_t exit;
+    uint16_t stops[GOPS_ITINERARY_MAX];
+    uint8_t group, stop_count, gathering;
+} arrival_t;
 
 // A min-heap of (time, visitor) timers: lingering ends here, walks in the estimate.
 typedef struct timer {
@@ -244,6 +290,9 @@ struct gops_demand {
     long next_slot;   // first slot not generated yet
     double next_slot_from; // arrivals before this (the first window's start) are not kept
     uint32_t emitted; // visitors [0, emitted) have appeared
+    arrival_t *slot;  // scratch: one slot's arrivals before they get ids
+    uint32_t slot_len, slot_cap;
+    uint16_t gathering_place[GOPS_GATHERINGS_MAX]; // destination of each gathering
     timers_t linger; // lingering ends
     double last_step;
     gops_demand_event_t *ev;
@@ -268,6 +317,7 @@ static void visitors_free(gops_visitors_t *v)
     free(v->cursor);
     free(v->replans);
     free(v->draws);
+    free(v->gathering);
     memset(v, 0, sizeof *v);
 }
 
@@ -298,6 +348,7 @@ static bool visitors_reserve(gops_visitors_t *v)
     GROW(cursor, cap);
     GROW(replans, cap);
     GROW(draws, cap);
+    GROW(gathering, cap);
     v->capacity = cap;
     return true;
 }
@@ -313,6 +364,7 @@ void gops_demand_destroy(gops_demand_t *d)
     free(d->entry_cum);
     free(d->closed);
     free(d->blocked);
+    free(d->slot);
     free(d->linger.h);
     free(d->ev);
     gops_building_events_free(&d->bev);
@@ -399,6 +451,35 @@ static gops_status_t build_entries(gops_demand_t *d, gops_error_t *err)
     return GOPS_OK;
 }
 
+// Looks up every gathering's place; an unknown name gets the nearest place's name.
+static gops_status_t find_places(gops_demand_t *d, gops_error_t *err)
+{
+    for (uint32_t g = 0; g < d->params.gathering_count; g++) {
+        const gops_gathering_def_t *G = &d->params.gatherings[g];
+        bool other;
+        d->gathering_place[g] = gops_gathering_find_place(d->dest, d->map, G->place, &other);
+        if (d->gathering_place[g] != GOPS_DEST_NONE) continue;
+        if (other)
+            return gops_error_set(err, GOPS_BAD_VALUE, "%sgathering \"%s\": place \"%s\" is a building or an exit, "
+                                  "expected a plaza, pedestrian street or vendor point", G->where, G->name, G->place);
+        const char **names = malloc((d->dest->count ? d->dest->count : 1) * sizeof *names);
+        if (!names) return gops_error_set(err, GOPS_NOMEM, "demand: out of memory");
+        size_t n = 0;
+        for (uint16_t k = 0; k < d->dest->count; k++) {
+            const gops_destination_t *t = &d->dest->dest[k];
+            if (!gops_dest_class_is_building(t->cls) && t->cls != GOPS_DEST_EXIT && t->label) names[n++] = t->label;
+        }
+        const char *near = gops_nearest_name(G->place, names, n);
+        free(names); // the names themselves belong to the map
+        return gops_error_set(err, GOPS_BAD_VALUE,
+                              "%sgathering \"%s\": unknown place \"%s\"%s%s%s: expected a plaza, pedestrian street "
+                              "or vendor point of the map by id or name",
+                              G->where, G->name, G->place, near ? " (did you mean \"" : "", near ? near : "",
+                              near ? "\"?)" : "");
+    }
+    return GOPS_OK;
+}
+
 gops_demand_t *gops_demand_create(const gops_map_t *map, const gops_demand_params_t *params, uint64_t seed,
                                   gops_error_t *err)
 {
@@ -430,6 +511,7 @@ gops_demand_t *gops_demand_create(const gops_map_t *map, const gops_demand_param
         gops_error_set(err, GOPS_NOMEM, "demand: out of memory");
         goto fail;
     }
+    if (find_places(d, err) != GOPS_OK) goto fail;
     return d;
 fail:
     gops_demand_destroy(d);
@@ -542,11 +624,12 @@ static uint64_t slot_seed(uint64_t seed, long slot)
     return gops_splitmix64(&s);
 }
 
-// Draws one visitor's attributes from the slot stream; appends the record when keep.
-static bool draw_visitor(gops_demand_t *d, gops_rng_t *r, double t, bool keep)
+// Draws a person's attributes from stream r, in a fixed order: key, entry point, exit, speed
+// group and free speed, radius, patience.
+static void draw_person(const gops_demand_t *d, gops_rng_t *r, arrival_t *a)
 {
     const gops_demand_params_t *P = &d->params;
-    uint64_t key = gops_rng_next(r);
+    a->key = gops_rng_next(r);
     uint32_t ei = (uint32_t)pick(d->entry_cum, (int)d->entry_count, gops_rng_uniform(r));
     uint32_t entry = d->entry_feature[ei];
     const gops_feature_t *ef = &d->map->features[entry];
@@ -565,53 +648,128 @@ static bool draw_visitor(gops_demand_t *d, gops_rng_t *r, double t, bool keep)
     double radius = P->radius_mean_m + P->radius_sd_m * gops_rng_normal(r);
     radius = fmin(fmax(radius, P->radius_min_m), P->radius_max_m);
     double patience = lognormal(r, P->patience_median_s, P->patience_sigma, P->patience_min_s, P->patience_max_s);
+    a->entry = entry;
+    a->exit = exit;
+    a->group = (uint8_t)g;
+    a->v0 = (float)v0;
+    a->radius = (float)radius;
+    a->patience = (float)patience;
+    a->gathering = 0;
+    for (int k = 0; k < GOPS_ITINERARY_MAX; k++) a->stops[k] = GOPS_DEST_NONE;
+}
+
+// Draws one visitor of the profile arriving at t from the slot stream: the person, then
+// 1–4 distinct stops.
+static void draw_visitor(const gops_demand_t *d, gops_rng_t *r, double t, arrival_t *a)
+{
+    a->t = t;
+    draw_person(d, r, a);
     int n = 1 + pick(d->stops_cum, GOPS_ITINERARY_MAX, gops_rng_uniform(r));
-    uint16_t stops[GOPS_ITINERARY_MAX];
     int got = 0;
     for (int k = 0; k < n; k++) {
         // Distinct stops: each draw excludes the ones before it. Closures are ignored here
         // (they are applied when the visitor sets off), so a slot's visitors depend on the
         // seed alone.
-        uint16_t s = gops_destinations_draw(d->dest, r, t, NULL, stops, (uint32_t)got);
+        uint16_t s = gops_destinations_draw(d->dest, r, t, NULL, a->stops, (uint32_t)got);
         if (s == GOPS_DEST_NONE) break;
-        stops[got++] = s;
+        a->stops[got++] = s;
     }
-    if (!keep) return true;
+    a->stop_count = (uint8_t)got;
+}
+
+static bool slot_push(gops_demand_t *d, const arrival_t *a)
+{
+    if (d->slot_len == d->slot_cap) {
+        uint32_t cap = d->slot_cap ? d->slot_cap * 2 : 1024;
+        arrival_t *p = realloc(d->slot, (size_t)cap * sizeof *p);
+        if (!p) return false;
+        d->slot = p;
+        d->slot_cap = cap;
+    }
+    d->slot[d->slot_len] = *a;
+    d->slot[d->slot_len].seq = d->slot_len;
+    d->slot_len++;
+    return true;
+}
+
+static int arrival_order(const void *pa, const void *pb)
+{
+    const arrival_t *a = pa, *b = pb;
+    if (a->t != b->t) return a->t < b->t ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+// Appends an arrival as the next visitor record (PENDING).
+static bool append_visitor(gops_demand_t *d, const arrival_t *a)
+{
     gops_visitors_t *V = &d->vis;
     if (!visitors_reserve(V)) return false;
     uint32_t v = V->count++;
-    V->arrive_s[v] = t;
-    V->key[v] = key;
-    V->v0[v] = (float)v0;
-    V->radius[v] = (float)radius;
-    V->patience[v] = (float)patience;
-    V->entry[v] = entry;
-    V->exit[v] = exit;
-    for (int k = 0; k < GOPS_ITINERARY_MAX; k++)
-        V->stops[(size_t)v * GOPS_ITINERARY_MAX + k] = k < got ? stops[k] : GOPS_DEST_NONE;
+    V->arrive_s[v] = a->t;
+    V->key[v] = a->key;
+    V->v0[v] = a->v0;
+    V->radius[v] = a->radius;
+    V->patience[v] = a->patience;
+    V->entry[v] = a->entry;
+    V->exit[v] = a->exit;
+    memcpy(V->stops + (size_t)v * GOPS_ITINERARY_MAX, a->stops, sizeof a->stops);
     V->state[v] = GOPS_VISITOR_PENDING;
-    V->group[v] = (uint8_t)g;
-    V->stop_count[v] = (uint8_t)got;
+    V->group[v] = a->group;
+    V->stop_count[v] = a->stop_count;
     V->cursor[v] = 0;
     V->replans[v] = 0;
     V->draws[v] = 0;
+    V->gathering[v] = a->gathering;
     d->counts.in_state[GOPS_VISITOR_PENDING]++;
     return true;
 }
 
-// Generates slot k whole: a Poisson process of constant rate over the slot, by
-// exponential gaps, each arrival followed by its attributes. Arrivals before `from` are
-// drawn (the stream stays the same) but not kept.
+// Gathering g's attendees arriving in [start, end) and not before `from`, onto the slot.
+static bool gather_slot(gops_demand_t *d, uint32_t g, double start, double end, double from)
+{
+    const gops_gathering_def_t *G = &d->params.gatherings[g];
+    uint32_t j0, j1;
+    gops_gathering_candidates(G, start, end, &j0, &j1);
+    for (uint32_t j = j0; j < j1; j++) {
+        gops_rng_t r;
+        gops_rng_seed(&r, gops_gathering_attendee_seed(d->seed, g, j), GOPS_STREAM_CROWD);
+        arrival_t a;
+        a.t = gops_gathering_arrival_time(G, j, gops_rng_uniform(&r));
+        if (a.t < start || a.t >= end || a.t < from) continue; // another slot's, or before the first window
+        draw_person(d, &r, &a);
+        a.stops[0] = d->gathering_place[g];
+        a.stop_count = 1;
+        a.gathering = (uint8_t)(g + 1);
+        if (!slot_push(d, &a)) return false;
+    }
+    return true;
+}
+
+// Generates slot k whole: the profile's arrivals, a Poisson process of constant rate over the
+// slot by exponential gaps, each followed by its attributes, then the gatherings' attendees
+// due in the slot; ids follow arrival time (ties: in that order). Arrivals before `from` are
+// drawn (the streams stay the same) but not kept.
 static bool generate_slot(gops_demand_t *d, long k, double from)
 {
-    double mean = d->params.daily_visitors * d->profile.share[k % GOPS_PROFILE_SLOTS];
-    if (!(mean > 0)) return true;
-    gops_rng_t r;
-    gops_rng_seed(&r, slot_seed(d->seed, k), GOPS_STREAM_CROWD);
+    d->slot_len = 0;
     double start = (double)k * GOPS_PROFILE_SLOT_S, end = start + GOPS_PROFILE_SLOT_S;
-    double gap = GOPS_PROFILE_SLOT_S / mean;
-    for (double t = start + gops_rng_exponential(&r, gap); t < end; t += gops_rng_exponential(&r, gap))
-        if (!draw_visitor(d, &r, t, t >= from)) return false;
+    double mean = d->params.daily_visitors * d->profile.share[k % GOPS_PROFILE_SLOTS];
+    if (mean > 0) {
+        gops_rng_t r;
+        gops_rng_seed(&r, slot_seed(d->seed, k), GOPS_STREAM_CROWD);
+        double gap = GOPS_PROFILE_SLOT_S / mean;
+        for (double t = start + gops_rng_exponential(&r, gap); t < end; t += gops_rng_exponential(&r, gap)) {
+            arrival_t a;
+            draw_visitor(d, &r, t, &a);
+            if (t >= from && !slot_push(d, &a)) return false;
+        }
+    }
+    uint32_t profile_len = d->slot_len;
+    for (uint32_t g = 0; g < d->params.gathering_count; g++)
+        if (!gather_slot(d, g, start, end, from)) return false;
+    if (d->slot_len > profile_len) qsort(d->slot, d->slot_len, sizeof *d->slot, arrival_order);
+    for (uint32_t i = 0; i < d->slot_len; i++)
+        if (!append_visitor(d, &d->slot[i])) return false;
     return true;
 }
 
@@ -641,6 +799,7 @@ gops_status_t gops_demand_arrivals(gops_demand_t *d, double t0_s, double t1_s, g
         uint32_t v = d->emitted++;
         set_state(d, v, GOPS_VISITOR_WALKING);
         d->counts.arrived++;
+        if (V->gathering[v]) d->counts.attendees++;
         settle(d, v, V->arrive_s[v]);
     }
     out->count = d->emitted - out->first;
@@ -722,13 +881,21 @@ gops_status_t gops_demand_arrived(gops_demand_t *d, uint32_t v, double now_s, in
         return GOPS_OK;
     }
     if (!gops_dest_class_is_building(t->cls)) {
-        gops_rng_t r = visitor_rng(d, v);
-        double stay = lognormal(&r, d->params.linger_median_s[t->cls], d->params.linger_sigma[t->cls], LINGER_MIN_S,
-                                LINGER_MAX_S);
-        if (!push_timer(&d->linger, now_s + stay, v)) return gops_error_set(err, GOPS_NOMEM, "demand: out of memory");
+        // An attendee stays at its place, or at any place it was sent to instead, until its
+        // leave time (no draw), and moves on at once when it comes later; other visitors draw
+        // a stay for the kind of place.
+        double until;
+        if (V->gathering[v]) {
+            until = fmax(now_s, gops_gathering_leave_time(&d->params.gatherings[V->gathering[v] - 1], V->key[v]));
+        } else {
+            gops_rng_t r = visitor_rng(d, v);
+            until = now_s + lognormal(&r, d->params.linger_median_s[t->cls], d->params.linger_sigma[t->cls],
+                                      LINGER_MIN_S, LINGER_MAX_S);
+        }
+        if (!push_timer(&d->linger, until, v)) return gops_error_set(err, GOPS_NOMEM, "demand: out of memory");
         set_state(d, v, GOPS_VISITOR_LINGERING);
         out->outcome = GOPS_OUTCOME_LINGER;
-        out->until_s = now_s + stay;
+        out->until_s = until;
         return GOPS_OK;
     }
 
@@ -883,6 +1050,25 @@ void gops_demand_set_closed(gops_demand_t *d, uint16_t dest, bool closed)
     if (gops_dest_class_is_building(t->cls)) gops_buildings_set_open(d->bldg, (uint32_t)t->building, !closed);
 }
 
+bool gops_demand_redirect(gops_demand_t *d, uint32_t v, uint16_t dest)
+{
+    GOPS_ASSERT(v < d->vis.count && dest < d->dest->count);
+    gops_visitors_t *V = &d->vis;
+    if (V->state[v] != GOPS_VISITOR_WALKING) return false;
+    uint16_t *stops = V->stops + (size_t)v * GOPS_ITINERARY_MAX;
+    if (d->dest->dest[dest].cls == GOPS_DEST_EXIT) {
+        V->exit[v] = dest;
+        V->cursor[v] = V->stop_count[v]; // leave now: the remaining stops are dropped
+    } else if (V->cursor[v] < V->stop_count[v]) {
+        stops[V->cursor[v]] = dest;
+    } else if (V->stop_count[v] < GOPS_ITINERARY_MAX) {
+        stops[V->stop_count[v]++] = dest; // on the way out: one more stop first
+    } else {
+        return false;
+    }
+    return true;
+}
+
 bool gops_demand_is_closed(const gops_demand_t *d, uint16_t dest)
 {
     GOPS_ASSERT(dest < d->dest->count);
@@ -890,10 +1076,41 @@ bool gops_demand_is_closed(const gops_demand_t *d, uint16_t dest)
 }
 
 void gops_demand_counts(const gops_demand_t *d, gops_demand_counts_t *out) { *out = d->counts; }
+
+int32_t gops_demand_find_gathering(const gops_demand_t *d, const char *name)
+{
+    for (uint32_t g = 0; g < d->params.gathering_count; g++)
+        if (strcmp(d->params.gatherings[g].name, name) == 0) return (int32_t)g;
+    return -1;
+}
+
+uint16_t gops_demand_gathering_place(const gops_demand_t *d, uint32_t g)
+{
+    GOPS_ASSERT(g < d->params.gathering_count);
+    return d->gathering_place[g];
+}
+
+void gops_demand_gathering_counts(const gops_demand_t *d, uint32_t g, gops_gathering_counts_t *out)
+{
+    GOPS_ASSERT(g < d->params.gathering_count);
+    memset(out, 0, sizeof *out);
+    out->people = d->params.gatherings[g].people;
+    out->first_arrival_s = out->last_arrival_s = NAN;
+    const gops_visitors_t *V = &d->vis;
+    for (uint32_t v = 0; v < V->count; v++) {
+        if (V->gathering[v] != g + 1) continue;
+        out->in_state[V->state[v]]++;
+        if (V->state[v] == GOPS_VISITOR_PENDING) continue;
+        if (out->arrived++ == 0) out->first_arrival_s = V->arrive_s[v];
+        out->last_arrival_s = V->arrive_s[v]; // ids follow arrival time
+        if (V->state[v] == GOPS_VISITOR_LINGERING && current_target(d, v) == d->gathering_place[g]) out->at_place++;
+    }
+}
 const gops_visitors_t *gops_demand_visitors(const gops_demand_t *d) { return &d->vis; }
 const gops_destinations_t *gops_demand_destinations(const gops_demand_t *d) { return d->dest; }
 gops_buildings_t *gops_demand_buildings(gops_demand_t *d) { return d->bldg; }
 const gops_demand_params_t *gops_demand_params(const gops_demand_t *d) { return &d->params; }
+const gops_profile_t *gops_demand_profile(const gops_demand_t *d) { return &d->profile; }
 
 double gops_demand_expected(const gops_demand_t *d, double t0_s, double t1_s)
 {

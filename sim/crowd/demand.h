@@ -9,6 +9,7 @@
 
 #include "crowd/buildings.h"
 #include "crowd/destinations.h"
+#include "crowd/gathering.h"
 #include "crowd/pedestrians.h"
 #include "crowd/profile.h"
 #include "gridops/status.h"
@@ -56,12 +57,25 @@ typedef struct gops_demand_params {
     /// How many times a visitor replaces a stop (closed, or patience ran out) before
     /// skipping it.
     uint32_t max_replans;
+    /// A run starting after the opening begins with the visitors who came before it and
+    /// have not left (crowd/warm_start.h); false: an empty district at the start. Off by
+    /// default here (library users and benchmarks start empty); scenarios turn it on.
+    bool warm_start;
+    /// Event crowds on top of the profile (crowd/gathering.h): attendees arrive at the transit
+    /// points like other visitors, walk to the gathering's place, stay until its leave time
+    /// and leave by their exit. Add them with gops_demand_add_gathering.
+    gops_gathering_def_t gatherings[GOPS_GATHERINGS_MAX];
+    uint32_t gathering_count;
 } gops_demand_params_t;
 
 /// Documented defaults for a kind of day (values and sources in demand.c).
 gops_demand_params_t gops_demand_params_default(gops_day_kind_t kind);
 /// GOPS_BAD_VALUE naming the first bad field, what was found and what was expected.
 gops_status_t gops_demand_params_validate(const gops_demand_params_t *p, gops_error_t *err);
+/// Appends a gathering after checking it (gops_gathering_def_validate, a name no other
+/// gathering has, at most GOPS_GATHERINGS_MAX). The place is looked up when demand is created.
+/// GOPS_BAD_VALUE naming the problem.
+gops_status_t gops_demand_add_gathering(gops_demand_params_t *p, const gops_gathering_def_t *g, gops_error_t *err);
 
 typedef enum gops_visitor_state {
     GOPS_VISITOR_PENDING,   ///< generated, arrival time not reached
@@ -77,7 +91,7 @@ typedef enum gops_visitor_state {
 const char *gops_visitor_state_name(gops_visitor_state_t s);
 
 /// Visitor records, structure of arrays, indexed by visitor id in order of arrival time.
-/// Read-only for callers (48 bytes per visitor).
+/// Read-only for callers (49 bytes per visitor).
 typedef struct gops_visitors {
     uint32_t count, capacity;
     double *arrive_s;     ///< s after midnight of day 0
@@ -94,15 +108,18 @@ typedef struct gops_visitors {
     uint8_t *cursor;      ///< current stop; == stop_count: heading for the exit
     uint8_t *replans;     ///< stops replaced so far
     uint8_t *draws;       ///< random draws made from key so far
+    uint8_t *gathering;   ///< 0: a visitor of the profile; g + 1: an attendee of gathering g
 } gops_visitors_t;
 
 typedef struct gops_demand gops_demand_t;
 
-/// Builds demand on a map: destination table, buildings, profile. The seed is the run's:
-/// every random draw is keyed by (seed, 15-minute slot) for arrivals and by (visitor, draw
-/// number) afterwards, so results depend neither on how time is cut into windows nor on the
-/// order in which visitors reach their stops. GOPS_BAD_VALUE, GOPS_IO (profile), GOPS_MAP,
-/// GOPS_NOMEM.
+/// Builds demand on a map: destination table, buildings, profile, gatherings' places. The
+/// seed is the run's: every random draw is keyed by (seed, 15-minute slot) for the profile's
+/// arrivals, by (seed, gathering, attendee) for attendees, and by (visitor, draw number)
+/// afterwards, so results depend neither on how time is cut into windows nor on the order in
+/// which visitors reach their stops. A slot's arrivals, attendees included, get ids in order
+/// of arrival time. GOPS_BAD_VALUE (also for a gathering whose place is not a plaza,
+/// pedestrian street or vendor point of the map), GOPS_IO (profile), GOPS_MAP, GOPS_NOMEM.
 gops_demand_t *gops_demand_create(const gops_map_t *map, const gops_demand_params_t *params, uint64_t seed,
                                   gops_error_t *err);
 void gops_demand_destroy(gops_demand_t *d);
@@ -171,6 +188,11 @@ gops_status_t gops_demand_step(gops_demand_t *d, double now_s, const gops_demand
 /// set off or arrive. Visitors already lingering finish.
 void gops_demand_set_closed(gops_demand_t *d, uint16_t dest, bool closed);
 bool gops_demand_is_closed(const gops_demand_t *d, uint16_t dest);
+/// Guidance and congestion choice: walking visitor v heads for `dest` now instead of its
+/// current target. An exit becomes the visitor's exit and it leaves now (remaining stops
+/// dropped); another place replaces the current stop, or, on the way out, is added as one
+/// more stop. False (nothing changed) when v is not walking or its itinerary is full.
+bool gops_demand_redirect(gops_demand_t *d, uint32_t v, uint16_t dest);
 
 /// Counts so far.
 typedef struct gops_demand_counts {
@@ -181,14 +203,31 @@ typedef struct gops_demand_counts {
     uint64_t gave_up;                            ///< queue give-ups
     uint64_t replans;                            ///< stops replaced
     uint64_t skipped;                            ///< stops skipped
+    uint64_t attendees;                          ///< gathering attendees who have appeared (in `arrived` too)
 } gops_demand_counts_t;
 void gops_demand_counts(const gops_demand_t *d, gops_demand_counts_t *out);
+
+/// Index of the gathering named `name`, or -1.
+int32_t gops_demand_find_gathering(const gops_demand_t *d, const char *name);
+/// Gathering g's place (a destination index).
+uint16_t gops_demand_gathering_place(const gops_demand_t *d, uint32_t g);
+/// Where gathering g's attendees are now (counted over the visitor records).
+typedef struct gops_gathering_counts {
+    uint32_t people;                             ///< as declared
+    uint32_t arrived;                            ///< have appeared at a transit point
+    uint32_t in_state[GOPS_VISITOR_STATE_COUNT]; ///< by state (PENDING: generated, not yet due)
+    uint32_t at_place;                           ///< lingering at the gathering's own place
+    double first_arrival_s, last_arrival_s;      ///< of those arrived, s (NAN when none)
+} gops_gathering_counts_t;
+void gops_demand_gathering_counts(const gops_demand_t *d, uint32_t g, gops_gathering_counts_t *out);
 
 const gops_visitors_t *gops_demand_visitors(const gops_demand_t *d);
 const gops_destinations_t *gops_demand_destinations(const gops_demand_t *d);
 /// The buildings, for metering, closures and capacity (scenario actions).
 gops_buildings_t *gops_demand_buildings(gops_demand_t *d);
 const gops_demand_params_t *gops_demand_params(const gops_demand_t *d);
+/// The arrival profile in use (loaded or given).
+const gops_profile_t *gops_demand_profile(const gops_demand_t *d);
 /// Expected unique visitors in [t0, t1): daily_visitors × the profile's fraction.
 double gops_demand_expected(const gops_demand_t *d, double t0_s, double t1_s);
 

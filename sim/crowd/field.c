@@ -11,8 +11,18 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+// Four points at a time with AVX2 gathers where the running machine has them (chosen at
+// run time; the build targets baseline x86-64). GOPS_FIELD_NO_AVX2 keeps the scalar path.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(GOPS_FIELD_NO_AVX2)
+#include <immintrin.h>
+#define FIELD_AVX2 1
+#define FIELD_AVX2_FN __attribute__((target("avx2")))
+#else
+#define FIELD_AVX2 0
+#endif
 
 // ---- raster helpers -------------------------------------------------------------------
 
@@ -82,6 +92,7 @@ static inline float item_key(heap_item_t it)
 typedef struct march {
     const gops_walkable_t *w;
     const float *speed;
+    const uint8_t *allowed; // one-way rules: GOPS_FIELD_MAY_* per cell, 0 = unrestricted; may be NULL
     float *dist;        // count + 1 (the sentinel)
     uint32_t *pos;      // FAR, DONE or the cell's slot in heap; count + 1
     uint32_t (*nb)[4];  // neighbours by walkable index, `count` when none
@@ -181,12 +192,25 @@ static inline double solve(double a, double b, double hf)
     return 0.5 * (a + b + sqrt(2.0 * hf * hf - d * d));
 }
 
-// Recomputes the tentative value of walkable cell n from its accepted neighbours.
+// Recomputes the tentative value of walkable cell n from its accepted neighbours. Under a
+// one-way rule a cell takes values only from the neighbours one may walk to from it (the
+// march runs from the destination outward, so a value taken from a neighbour is a step
+// towards it).
 static inline void update(march_t *m, uint32_t n)
 {
     const uint32_t *nb = m->nb[n];
     const float *d = m->dist;
-    double a = min2(d[nb[WEST]], d[nb[EAST]]), b = min2(d[nb[SOUTH]], d[nb[NORTH]]);
+    double a, b;
+    uint8_t may = m->allowed ? m->allowed[n] : 0;
+    if (may == 0) {
+        a = min2(d[nb[WEST]], d[nb[EAST]]);
+        b = min2(d[nb[SOUTH]], d[nb[NORTH]]);
+    } else {
+        a = min2(may & GOPS_FIELD_MAY_WEST ? d[nb[WEST]] : INFINITY, may & GOPS_FIELD_MAY_EAST ? d[nb[EAST]] : INFINITY);
+        b = min2(may & GOPS_FIELD_MAY_SOUTH ? d[nb[SOUTH]] : INFINITY,
+                 may & GOPS_FIELD_MAY_NORTH ? d[nb[NORTH]] : INFINITY);
+        if (!(a < INFINITY) && !(b < INFINITY)) return; // no allowed way onward yet
+    }
     double hf = m->speed ? m->w->cell / (double)m->speed[n] : m->w->cell;
     push_or_lower(m, n, (float)solve(a, b, hf));
 }
@@ -223,7 +247,8 @@ static void seed(march_t *m, uint32_t src, const uint8_t *blocked)
                 if (cell_set(w, c)) {
                     uint32_t i = index_of(w, c);
                     idx[dy + r][dx + r] = i;
-                    open = !(blocked && blocked[i]) && !(m->speed && m->speed[i] != m->speed[src]);
+                    open = !(blocked && blocked[i]) && !(m->speed && m->speed[i] != m->speed[src]) &&
+                           !(m->allowed && m->allowed[i]); // straight lines ignore one-way rules
                 }
             }
             closed[dy + r + 1][dx + r + 1] = (uint8_t)(!open + closed[dy + r][dx + r + 1] +
@@ -254,6 +279,13 @@ static void march_run(march_t *m)
 gops_status_t gops_field_compute(const gops_walkable_t *walk, const uint32_t *sources, uint32_t source_count,
                                  const uint8_t *blocked, const float *speed, gops_field_t *out, gops_error_t *err)
 {
+    return gops_field_compute_directed(walk, sources, source_count, blocked, speed, NULL, out, err);
+}
+
+gops_status_t gops_field_compute_directed(const gops_walkable_t *walk, const uint32_t *sources, uint32_t source_count,
+                                          const uint8_t *blocked, const float *speed, const uint8_t *allowed,
+                                          gops_field_t *out, gops_error_t *err)
+{
     GOPS_ASSERT(walk && out);
     out->dist = NULL;
     out->count = 0;
@@ -273,7 +305,7 @@ gops_status_t gops_field_compute(const gops_walkable_t *walk, const uint32_t *so
                                       "above 0 (block the cell instead)",
                                       i, (double)speed[i]);
     uint32_t n = walk->count;
-    march_t m = {.w = walk, .speed = speed};
+    march_t m = {.w = walk, .speed = speed, .allowed = allowed};
     m.dist = malloc(((size_t)n + 1) * sizeof *m.dist);
     m.pos = malloc(((size_t)n + 1) * sizeof *m.pos);
     m.nb = malloc(((size_t)n + 1) * sizeof *m.nb);
@@ -325,6 +357,12 @@ void gops_field_free(gops_field_t *field)
 
 gops_status_t gops_field_wall_distance(const gops_walkable_t *walk, gops_field_t *out, gops_error_t *err)
 {
+    return gops_field_wall_distance_masked(walk, NULL, out, err);
+}
+
+gops_status_t gops_field_wall_distance_masked(const gops_walkable_t *walk, const uint8_t *blocked, gops_field_t *out,
+                                              gops_error_t *err)
+{
     GOPS_ASSERT(walk && out);
     out->dist = NULL;
     out->count = 0;
@@ -348,7 +386,9 @@ gops_status_t gops_field_wall_distance(const gops_walkable_t *walk, gops_field_t
         uint16_t *row = k + (size_t)cy * nx;
         for (uint32_t cx = 0; cx < nx; cx++) {
             uint32_t above = up ? up[cx] : 0; // row −1 is wall
-            row[cx] = cell_set(walk, cy * nx + cx) ? (uint16_t)(above < UINT16_MAX ? above + 1 : UINT16_MAX) : 0;
+            uint32_t c = cy * nx + cx;
+            bool open = cell_set(walk, c) && !(blocked && blocked[index_of(walk, c)]);
+            row[cx] = open ? (uint16_t)(above < UINT16_MAX ? above + 1 : UINT16_MAX) : 0;
         }
     }
     for (uint32_t cy = ny; cy-- > 0;) {
@@ -401,6 +441,10 @@ gops_status_t gops_field_wall_distance(const gops_walkable_t *walk, gops_field_t
                 double d2 = min2(g[cx + 1], min2(e_left, e_right));
                 GOPS_ASSERT(i < walk->count && walk->cells[i] == cy * nx + cx);
                 dist[i++] = (float)(sqrt(d2) * walk->cell);
+            } else if (blocked && cell_set(walk, cy * nx + cx)) {
+                // A blocked cell is wall: its centre lies half a cell inside, as walk.c
+                // reads the centres of non-walkable cells.
+                dist[i++] = (float)(-0.5 * walk->cell);
             }
             e_left = e_right;
         }
@@ -430,9 +474,13 @@ static inline void load_row(const gops_walkable_t *w, const float *dist, int32_t
         uint64_t word = w->bits[wi], win = word >> off;
         if (off + (uint32_t)n > 64) win |= w->bits[wi + 1] << (64 - off); // off > 60 here
         uint32_t idx = w->rank[wi] + popcount64(word & ((1ull << off) - 1));
+        // Without branches (walls make them unpredictable): a missing cell reads entry 0
+        // (the agent's own cell is walkable, so there is one) and is then replaced.
         for (int k = 0; k < n; k++) {
-            if ((win >> k) & 1u) v[k] = dist[idx++];
-            else v[k] = INFINITY;
+            uint32_t bit = (uint32_t)(win >> k) & 1u;
+            float d = dist[idx & (0u - bit)];
+            v[k] = bit ? d : INFINITY;
+            idx += bit;
         }
         return;
     }
@@ -472,6 +520,20 @@ static inline bool locate(const gops_walkable_t *w, float x, float y, spot_t *s)
     return true;
 }
 
+// Bilinear value over the 4 cell centres around the spot (v: lower row, then upper row),
+// ignoring missing ones; INFINITY when all are missing.
+static inline float bilinear(const spot_t *s, const float v[4])
+{
+    float wt[4] = {(1 - s->ax) * (1 - s->ay), s->ax * (1 - s->ay), (1 - s->ax) * s->ay, s->ax * s->ay};
+    float sum = 0.0f, acc = 0.0f;
+    for (int k = 0; k < 4; k++) {
+        bool ok = isfinite(v[k]);
+        sum += ok ? wt[k] : 0.0f;
+        acc += ok ? wt[k] * v[k] : 0.0f;
+    }
+    return sum > 0.0f ? acc / sum : INFINITY;
+}
+
 float gops_field_sample(const gops_walkable_t *walk, const gops_field_t *field, float x, float y)
 {
     GOPS_ASSERT(field->count == walk->count);
@@ -480,14 +542,7 @@ float gops_field_sample(const gops_walkable_t *walk, const gops_field_t *field, 
     float val[4];
     load_row(walk, field->dist, s.i0, s.j0, 2, val);
     load_row(walk, field->dist, s.i0, s.j0 + 1, 2, val + 2);
-    float wt[4] = {(1 - s.ax) * (1 - s.ay), s.ax * (1 - s.ay), (1 - s.ax) * s.ay, s.ax * s.ay};
-    float sum = 0.0f, acc = 0.0f;
-    for (int k = 0; k < 4; k++) {
-        bool ok = isfinite(val[k]);
-        sum += ok ? wt[k] : 0.0f;
-        acc += ok ? wt[k] * val[k] : 0.0f;
-    }
-    return sum > 0.0f ? acc / sum : INFINITY;
+    return bilinear(&s, val);
 }
 
 // Gradient component at a cell from its value c and its neighbours below (m) and above (p)
@@ -504,20 +559,19 @@ static inline float axis_gradient(float m, float c, float p)
     return g;
 }
 
-void gops_field_descent(const gops_walkable_t *walk, const gops_field_t *field, float x, float y, float *dx,
-                        float *dy)
+// The 4 × 4 block of cells i0 − 1 .. i0 + 2, j0 − 1 .. j0 + 2 without its corners: the
+// bilinear corners are its inner 2 × 2, and each corner's gradient reads its 4 neighbours.
+static inline void load_block(const gops_walkable_t *w, const float *dist, const spot_t *s, float b[4][4])
 {
-    GOPS_ASSERT(field->count == walk->count);
-    *dx = *dy = 0.0f;
-    spot_t s;
-    if (!locate(walk, x, y, &s)) return;
-    // The 4 × 4 block of cells i0 − 1 .. i0 + 2, j0 − 1 .. j0 + 2 without its corners: the
-    // bilinear corners are its inner 2 × 2, and each corner's gradient reads its 4 neighbours.
-    float b[4][4];
-    load_row(walk, field->dist, s.i0, s.j0 - 1, 2, &b[0][1]);
-    load_row(walk, field->dist, s.i0 - 1, s.j0, 4, b[1]);
-    load_row(walk, field->dist, s.i0 - 1, s.j0 + 1, 4, b[2]);
-    load_row(walk, field->dist, s.i0, s.j0 + 2, 2, &b[3][1]);
+    load_row(w, dist, s->i0, s->j0 - 1, 2, &b[0][1]);
+    load_row(w, dist, s->i0 - 1, s->j0, 4, b[1]);
+    load_row(w, dist, s->i0 - 1, s->j0 + 1, 4, b[2]);
+    load_row(w, dist, s->i0, s->j0 + 2, 2, &b[3][1]);
+}
+
+static inline void block_descent(const gops_walkable_t *walk, const spot_t *sp, float b[4][4], float *dx, float *dy)
+{
+    spot_t s = *sp;
     float wt[2][2] = {{(1 - s.ax) * (1 - s.ay), s.ax * (1 - s.ay)}, {(1 - s.ax) * s.ay, s.ax * s.ay}};
     float gx = 0.0f, gy = 0.0f, sum = 0.0f;
     for (int r = 1; r <= 2; r++)
@@ -545,6 +599,209 @@ void gops_field_descent(const gops_walkable_t *walk, const gops_field_t *field, 
     float inv = 1.0f / sqrtf(m2);
     *dx = -gx * inv + 0.0f; // + 0 turns −0 into 0
     *dy = -gy * inv + 0.0f;
+}
+
+void gops_field_descent(const gops_walkable_t *walk, const gops_field_t *field, float x, float y, float *dx,
+                        float *dy)
+{
+    GOPS_ASSERT(field->count == walk->count);
+    *dx = *dy = 0.0f;
+    spot_t s;
+    if (!locate(walk, x, y, &s)) return;
+    float b[4][4];
+    load_block(walk, field->dist, &s, b);
+    block_descent(walk, &s, b, dx, dy);
+}
+
+float gops_field_sample_descent(const gops_walkable_t *walk, const gops_field_t *field, float x, float y, float *dx,
+                                float *dy)
+{
+    GOPS_ASSERT(field->count == walk->count);
+    *dx = *dy = 0.0f;
+    spot_t s;
+    if (!locate(walk, x, y, &s)) return INFINITY;
+    float b[4][4];
+    load_block(walk, field->dist, &s, b);
+    float val[4] = {b[1][1], b[1][2], b[2][1], b[2][2]};
+    block_descent(walk, &s, b, dx, dy);
+    return bilinear(&s, val);
+}
+
+// ---- many points at once (the routing hot path) ------------------------------------------
+//
+// gops_field_sample_descent_n: the same numbers as gops_field_sample_descent per point. With
+// AVX2, four points share each step: the cell lookups (bitmap words, ranks, population
+// counts) run in 64-bit lanes and the twelve field values come from gathers, one pointer
+// per lane (the points may follow different fields). Every float operation of the scalar
+// code is done per lane in the same order (no FMA), so the results are the same bits.
+// Points near the raster's edge, off it or on a wall take the scalar path.
+
+#if FIELD_AVX2
+// Population count of each 64-bit lane (nibble table, then byte sums).
+FIELD_AVX2_FN static inline __m256i popcount4x64(__m256i v)
+{
+    const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2,
+                                           2, 3, 2, 3, 3, 4);
+    const __m256i low = _mm256_set1_epi8(0x0f);
+    __m256i lo = _mm256_shuffle_epi8(table, _mm256_and_si256(v, low));
+    __m256i hi = _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi64(v, 4), low));
+    return _mm256_sad_epu8(_mm256_add_epi8(lo, hi), _mm256_setzero_si256());
+}
+
+// The low 32 bits of each 64-bit lane, as four 32-bit lanes.
+FIELD_AVX2_FN static inline __m128i low32(__m256i v)
+{
+    return _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6)));
+}
+
+// axis_gradient() per lane.
+FIELD_AVX2_FN static inline __m128 axis_gradient4(__m128 m, __m128 c, __m128 p)
+{
+    const __m128 inf = _mm_set1_ps(INFINITY), zero = _mm_setzero_ps();
+    __m128 hm = _mm_cmplt_ps(m, inf), hp = _mm_cmplt_ps(p, inf);
+    __m128 pp = _mm_blendv_ps(c, p, hp), mm = _mm_blendv_ps(c, m, hm);
+    __m128 g = _mm_mul_ps(_mm_sub_ps(pp, mm), _mm_blendv_ps(_mm_set1_ps(1.0f), _mm_set1_ps(0.5f), _mm_and_ps(hm, hp)));
+    g = _mm_andnot_ps(_mm_andnot_ps(hp, _mm_cmplt_ps(g, zero)), g); // descent would go +axis, into the missing cell
+    g = _mm_andnot_ps(_mm_andnot_ps(hm, _mm_cmpgt_ps(g, zero)), g); // descent would go −axis
+    return g;
+}
+
+// Points k .. k + 3; returns a 4-bit mask of the lanes done (the others need the scalar path).
+FIELD_AVX2_FN static unsigned sample_descent4(const gops_walkable_t *w, const gops_field_t *const *fields,
+                                              const float *px, const float *py, float *out_d, float *out_dx,
+                                              float *out_dy)
+{
+    const __m128 inf = _mm_set1_ps(INFINITY), zero = _mm_setzero_ps(), one = _mm_set1_ps(1.0f);
+    const float inv_s = 1.0f / (float)w->cell;
+    __m128 x = _mm_loadu_ps(px), y = _mm_loadu_ps(py), inv = _mm_set1_ps(inv_s);
+    __m128 u = _mm_mul_ps(_mm_sub_ps(x, _mm_set1_ps((float)w->min_x)), inv);
+    __m128 v = _mm_mul_ps(_mm_sub_ps(y, _mm_set1_ps((float)w->min_y)), inv);
+    // locate(): on the raster (NaN fails), then the cell's bit.
+    __m128 on = _mm_and_ps(_mm_and_ps(_mm_cmpge_ps(u, zero), _mm_cmplt_ps(u, _mm_set1_ps((float)w->nx))),
+                           _mm_and_ps(_mm_cmpge_ps(v, zero), _mm_cmplt_ps(v, _mm_set1_ps((float)w->ny))));
+    __m128i cx = _mm_cvttps_epi32(_mm_and_ps(on, u)), cy = _mm_cvttps_epi32(_mm_and_ps(on, v));
+    __m128 us = _mm_add_ps(u, _mm_set1_ps(0.5f)), vs = _mm_add_ps(v, _mm_set1_ps(0.5f));
+    __m128i i1 = _mm_cvttps_epi32(_mm_and_ps(on, us)), j1 = _mm_cvttps_epi32(_mm_and_ps(on, vs));
+    __m128 ax = _mm_sub_ps(us, _mm_cvtepi32_ps(i1)), ay = _mm_sub_ps(vs, _mm_cvtepi32_ps(j1));
+    __m128i i0 = _mm_sub_epi32(i1, _mm_set1_epi32(1)), j0 = _mm_sub_epi32(j1, _mm_set1_epi32(1));
+    // The 4 × 4 block i0 − 1 .. i0 + 2, j0 − 1 .. j0 + 2 lies inside the raster.
+    __m128i nx = _mm_set1_epi32(w->nx), ny = _mm_set1_epi32(w->ny);
+    __m128i inside = _mm_and_si128(_mm_and_si128(_mm_cmpgt_epi32(i0, _mm_setzero_si128()),
+                                                 _mm_cmpgt_epi32(nx, _mm_add_epi32(i0, _mm_set1_epi32(2)))),
+                                   _mm_and_si128(_mm_cmpgt_epi32(j0, _mm_setzero_si128()),
+                                                 _mm_cmpgt_epi32(ny, _mm_add_epi32(j0, _mm_set1_epi32(2)))));
+    __m128i lanes = _mm_and_si128(_mm_castps_si128(on), inside);
+    if (_mm_movemask_ps(_mm_castsi128_ps(lanes)) == 0) return 0;
+    __m256i live64 = _mm256_cvtepi32_epi64(lanes);
+    const long long *bits = (const long long *)w->bits;
+    const int *rank = (const int *)w->rank;
+    // The own cell must be walkable (locate()).
+    __m256i own = _mm256_cvtepi32_epi64(_mm_add_epi32(_mm_mullo_epi32(cy, nx), cx));
+    __m256i own_word = _mm256_mask_i64gather_epi64(_mm256_setzero_si256(), bits, _mm256_srli_epi64(own, 6), live64, 8);
+    __m256i own_bit = _mm256_and_si256(_mm256_srlv_epi64(own_word, _mm256_and_si256(own, _mm256_set1_epi64x(63))),
+                                       _mm256_set1_epi64x(1));
+    lanes = _mm_and_si128(lanes, _mm_cmpeq_epi32(low32(own_bit), _mm_set1_epi32(1)));
+    unsigned done = (unsigned)_mm_movemask_ps(_mm_castsi128_ps(lanes));
+    if (done == 0) return 0;
+    live64 = _mm256_cvtepi32_epi64(lanes);
+    // Byte offsets of each lane's field from the first live lane's (gathers take one base).
+    const float *base = NULL;
+    long long off[4] = {0, 0, 0, 0};
+    for (int k = 0; k < 4; k++)
+        if (done >> k & 1u) {
+            GOPS_ASSERT(fields[k]->count == w->count);
+            if (!base) base = fields[k]->dist;
+            off[k] = (long long)((intptr_t)fields[k]->dist - (intptr_t)base);
+        }
+    __m256i field_off = _mm256_loadu_si256((const __m256i *)off);
+    __m128 b[4][4];
+    __m256i one64 = _mm256_set1_epi64x(1), sixty = _mm256_set1_epi64x(60);
+    for (int r = 0; r < 4; r++) {
+        __m128i row = _mm_add_epi32(j0, _mm_set1_epi32(r - 1));
+        __m256i c = _mm256_cvtepi32_epi64(_mm_add_epi32(_mm_mullo_epi32(row, nx), _mm_sub_epi32(i0, _mm_set1_epi32(1))));
+        __m256i wi = _mm256_srli_epi64(c, 6), sh = _mm256_and_si256(c, _mm256_set1_epi64x(63));
+        __m256i word = _mm256_mask_i64gather_epi64(_mm256_setzero_si256(), bits, wi, live64, 8);
+        // The 4 cells may run into the next word (shift > 60); shifts of 64 give 0.
+        __m256i need_next = _mm256_and_si256(live64, _mm256_cmpgt_epi64(sh, sixty));
+        __m256i next = _mm256_mask_i64gather_epi64(_mm256_setzero_si256(), bits, _mm256_add_epi64(wi, one64), need_next, 8);
+        __m256i win = _mm256_or_si256(_mm256_srlv_epi64(word, sh),
+                                      _mm256_sllv_epi64(next, _mm256_sub_epi64(_mm256_set1_epi64x(64), sh)));
+        __m256i below = _mm256_and_si256(word, _mm256_sub_epi64(_mm256_sllv_epi64(one64, sh), one64));
+        __m128i idx = _mm_add_epi32(_mm256_mask_i64gather_epi32(_mm_setzero_si128(), rank, wi, lanes, 4),
+                                    low32(popcount4x64(below)));
+        __m128i win4 = low32(win);
+        for (int k = 0; k < 4; k++) {
+            __m128i bit = _mm_and_si128(_mm_srli_epi32(win4, k), _mm_set1_epi32(1));
+            __m128i has = _mm_and_si128(lanes, _mm_cmpeq_epi32(bit, _mm_set1_epi32(1)));
+            __m256i addr = _mm256_add_epi64(field_off, _mm256_slli_epi64(_mm256_cvtepu32_epi64(idx), 2));
+            b[r][k] = _mm256_mask_i64gather_ps(inf, base, addr, _mm_castsi128_ps(has), 1);
+            idx = _mm_add_epi32(idx, bit);
+        }
+    }
+    // The value (gops_field_sample).
+    __m128 nax = _mm_sub_ps(one, ax), nay = _mm_sub_ps(one, ay);
+    __m128 wt[4] = {_mm_mul_ps(nax, nay), _mm_mul_ps(ax, nay), _mm_mul_ps(nax, ay), _mm_mul_ps(ax, ay)};
+    __m128 val[4] = {b[1][1], b[1][2], b[2][1], b[2][2]};
+    __m128 sum = zero, acc = zero;
+    for (int k = 0; k < 4; k++) {
+        __m128 ok = _mm_cmplt_ps(val[k], inf);
+        sum = _mm_add_ps(sum, _mm_and_ps(ok, wt[k]));
+        acc = _mm_add_ps(acc, _mm_and_ps(ok, _mm_mul_ps(wt[k], val[k])));
+    }
+    __m128 d = _mm_blendv_ps(inf, _mm_div_ps(acc, sum), _mm_cmpgt_ps(sum, zero));
+    // The descent (gops_field_descent).
+    __m128 gx = zero, gy = zero, wsum = zero;
+    for (int r = 1; r <= 2; r++)
+        for (int c = 1; c <= 2; c++) {
+            __m128 vc = b[r][c], ok = _mm_cmplt_ps(vc, inf);
+            __m128 wk = _mm_and_ps(ok, wt[(r - 1) * 2 + (c - 1)]);
+            gx = _mm_add_ps(gx, _mm_and_ps(ok, _mm_mul_ps(wk, axis_gradient4(b[r][c - 1], vc, b[r][c + 1]))));
+            gy = _mm_add_ps(gy, _mm_and_ps(ok, _mm_mul_ps(wk, axis_gradient4(b[r - 1][c], vc, b[r + 1][c]))));
+            wsum = _mm_add_ps(wsum, wk);
+        }
+    // Never into a wall beside the own cell: its neighbours, by where the cell sits in the block.
+    __m128 left = _mm_castsi128_ps(_mm_cmpeq_epi32(cx, i0)), low = _mm_castsi128_ps(_mm_cmpeq_epi32(cy, j0));
+    __m128 east = _mm_blendv_ps(_mm_blendv_ps(b[2][3], b[2][2], left), _mm_blendv_ps(b[1][3], b[1][2], left), low);
+    __m128 west = _mm_blendv_ps(_mm_blendv_ps(b[2][1], b[2][0], left), _mm_blendv_ps(b[1][1], b[1][0], left), low);
+    __m128 north = _mm_blendv_ps(_mm_blendv_ps(b[3][2], b[3][1], left), _mm_blendv_ps(b[2][2], b[2][1], left), low);
+    __m128 south = _mm_blendv_ps(_mm_blendv_ps(b[1][2], b[1][1], left), _mm_blendv_ps(b[0][2], b[0][1], left), low);
+    gx = _mm_andnot_ps(_mm_andnot_ps(_mm_cmplt_ps(east, inf), _mm_cmplt_ps(gx, zero)), gx);
+    gx = _mm_andnot_ps(_mm_andnot_ps(_mm_cmplt_ps(west, inf), _mm_cmpgt_ps(gx, zero)), gx);
+    gy = _mm_andnot_ps(_mm_andnot_ps(_mm_cmplt_ps(north, inf), _mm_cmplt_ps(gy, zero)), gy);
+    gy = _mm_andnot_ps(_mm_andnot_ps(_mm_cmplt_ps(south, inf), _mm_cmpgt_ps(gy, zero)), gy);
+    __m128 m2 = _mm_add_ps(_mm_mul_ps(gx, gx), _mm_mul_ps(gy, gy));
+    __m128 h = _mm_set1_ps((float)w->cell);
+    __m128 floor2 = _mm_mul_ps(_mm_mul_ps(_mm_mul_ps(_mm_mul_ps(_mm_set1_ps(1e-10f), h), h), wsum), wsum);
+    __m128 steep = _mm_and_ps(_mm_cmpgt_ps(wsum, zero), _mm_cmpgt_ps(m2, floor2));
+    __m128 inv_m = _mm_div_ps(one, _mm_sqrt_ps(m2));
+    __m128 neg = _mm_set1_ps(-0.0f);
+    __m128 dx = _mm_and_ps(steep, _mm_add_ps(_mm_mul_ps(_mm_xor_ps(gx, neg), inv_m), zero));
+    __m128 dy = _mm_and_ps(steep, _mm_add_ps(_mm_mul_ps(_mm_xor_ps(gy, neg), inv_m), zero));
+    _Alignas(16) float td[4], tdx[4], tdy[4];
+    _mm_store_ps(td, d);
+    _mm_store_ps(tdx, dx);
+    _mm_store_ps(tdy, dy);
+    for (int k = 0; k < 4; k++)
+        if (done >> k & 1u) out_d[k] = td[k], out_dx[k] = tdx[k], out_dy[k] = tdy[k];
+    return done;
+}
+#endif
+
+void gops_field_sample_descent_n(const gops_walkable_t *walk, const gops_field_t *const *fields, const float *x,
+                                 const float *y, uint32_t n, float *dist, float *dx, float *dy)
+{
+    uint32_t k = 0;
+#if FIELD_AVX2
+    if (__builtin_cpu_supports("avx2")) {
+        for (; k + 4 <= n; k += 4) {
+            unsigned done = sample_descent4(walk, fields + k, x + k, y + k, dist + k, dx + k, dy + k);
+            for (unsigned j = 0; j < 4; j++)
+                if (!(done >> j & 1u))
+                    dist[k + j] = gops_field_sample_descent(walk, fields[k + j], x[k + j], y[k + j], &dx[k + j], &dy[k + j]);
+        }
+    }
+#endif
+    for (; k < n; k++) dist[k] = gops_field_sample_descent(walk, fields[k], x[k], y[k], &dx[k], &dy[k]);
 }
 
 // ---- geometry hash -----------------------------------------------------------------------

@@ -25,11 +25,31 @@ typedef struct gops_field {
 /// GOPS_BAD_VALUE for an empty or invalid source list, GOPS_NOMEM.
 gops_status_t gops_field_compute(const gops_walkable_t *walk, const uint32_t *sources, uint32_t source_count,
                                  const uint8_t *blocked, const float *speed, gops_field_t *out, gops_error_t *err);
+/// One-way rules for gops_field_compute_directed: per walkable cell, the axis directions one
+/// may walk from it (0 = every direction, no rule).
+enum {
+    GOPS_FIELD_MAY_WEST = 1,  ///< towards -x
+    GOPS_FIELD_MAY_EAST = 2,  ///< towards +x
+    GOPS_FIELD_MAY_SOUTH = 4, ///< towards -y
+    GOPS_FIELD_MAY_NORTH = 8, ///< towards +y
+};
+/// gops_field_compute with one-way rules: `allowed` (may be NULL) holds GOPS_FIELD_MAY_* bits
+/// per walkable cell; from a cell with rules the field only leads through the neighbours in
+/// the allowed directions, so descending it never walks against a rule (a destination that
+/// can only be reached against one stays INFINITY there). Straight-line seeding near the
+/// sources skips cells with rules. Errors as gops_field_compute.
+gops_status_t gops_field_compute_directed(const gops_walkable_t *walk, const uint32_t *sources, uint32_t source_count,
+                                          const uint8_t *blocked, const float *speed, const uint8_t *allowed,
+                                          gops_field_t *out, gops_error_t *err);
 void gops_field_free(gops_field_t *field);
 
 /// Distance to the nearest non-walkable cell boundary (m) for each walkable cell, from an
 /// exact Euclidean distance transform of the raster (cells outside the raster are walls).
 gops_status_t gops_field_wall_distance(const gops_walkable_t *walk, gops_field_t *out, gops_error_t *err);
+/// The same with the cells where blocked[i] != 0 (closures, barriers; may be NULL) counted
+/// as walls; those cells get -cell/2 (their centre lies half a cell inside the wall).
+gops_status_t gops_field_wall_distance_masked(const gops_walkable_t *walk, const uint8_t *blocked, gops_field_t *out,
+                                              gops_error_t *err);
 
 /// Field value at a point (m), bilinear over the 4 nearest cell centres, ignoring
 /// non-walkable neighbours; INFINITY off the walkable area.

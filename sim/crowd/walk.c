@@ -22,6 +22,15 @@
 #else
 #define WALK_SSE 0
 #endif
+// Eight lanes where the running machine has AVX2 (chosen at run time; the build targets
+// baseline x86-64). GOPS_WALK_NO_AVX2 keeps the four-lane path, to check they agree.
+#if WALK_SSE && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(GOPS_WALK_NO_AVX2)
+#include <immintrin.h>
+#define WALK_AVX2 1
+#define AVX2_FN __attribute__((target("avx2,popcnt")))
+#else
+#define WALK_AVX2 0
+#endif
 
 // Sources of the defaults:
 // - neighbour_strength a = 8, neighbour_range D = 0.1 m, wall_strength b = 5, wall_range
@@ -89,24 +98,58 @@ static bool cell_ok(const gops_walkable_t *w, int64_t cx, int64_t cy)
     return gops_walkable_is_set(w, (uint32_t)(cy * w->nx + cx));
 }
 
-static bool point_ok(const gops_walkable_t *w, double x, double y)
+// cell_ok, and not blocked by the crowd's closures and barriers (`blocked`: bits by cell id
+// in the layout of w->bits; NULL: none).
+static bool cell_open(const gops_walkable_t *w, const uint64_t *blocked, int64_t cx, int64_t cy)
 {
-    return cell_ok(w, axis_cell(x, w->min_x, w->cell, w->nx), axis_cell(y, w->min_y, w->cell, w->ny));
+    if (!cell_ok(w, cx, cy)) return false;
+    uint32_t cell = (uint32_t)(cy * w->nx + cx);
+    return !blocked || !((blocked[cell >> 6] >> (cell & 63)) & 1u);
 }
 
-// The square of half-size m (<= cell/2) around (x, y) lies in walkable cells: its corners
-// touch every cell the square touches.
-static bool box_clear(const gops_walkable_t *w, double x, double y, double m)
+static bool point_ok(const gops_walkable_t *w, const uint64_t *blocked, double x, double y)
 {
-    return point_ok(w, x - m, y - m) && point_ok(w, x + m, y - m) && point_ok(w, x - m, y + m) &&
-           point_ok(w, x + m, y + m);
+    return cell_open(w, blocked, axis_cell(x, w->min_x, w->cell, w->nx), axis_cell(y, w->min_y, w->cell, w->ny));
+}
+
+// The square of half-size m (<= cell/2) around (x, y) lies in open cells: its corners
+// touch every cell the square touches. Corners sharing a cell are tested once.
+static bool box_clear(const gops_walkable_t *w, const uint64_t *blocked, double x, double y, double m)
+{
+    int64_t x0 = axis_cell(x - m, w->min_x, w->cell, w->nx), x1 = axis_cell(x + m, w->min_x, w->cell, w->nx);
+    int64_t y0 = axis_cell(y - m, w->min_y, w->cell, w->ny), y1 = axis_cell(y + m, w->min_y, w->cell, w->ny);
+    if (!cell_open(w, blocked, x0, y0) || (x1 != x0 && !cell_open(w, blocked, x1, y0))) return false;
+    return y1 == y0 || (cell_open(w, blocked, x0, y1) && (x1 == x0 || cell_open(w, blocked, x1, y1)));
+}
+
+static bool path_clear(const gops_walkable_t *w, const uint64_t *blocked, double x0, double y0, double x1, double y1);
+
+// floor() and floorf() without the library call (baseline x86-64 has no rounding
+// instruction): exact, zeros and values beyond the integer range go to the library.
+static inline double floor_exact(double v)
+{
+    if (!(fabs(v) < 4503599627370496.0) || v == 0) return floor(v); // 2^52; also NaN
+    double t = (double)(int64_t)v;
+    return t > v ? t - 1.0 : t;
+}
+
+static inline float floorf_exact(float v)
+{
+    if (!(fabsf(v) < 8388608.0f) || v == 0) return floorf(v); // 2^23; also NaN
+    float t = (float)(int32_t)v;
+    return t > v ? t - 1.0f : t;
 }
 
 bool gops_walk_path_clear(const gops_walkable_t *w, double x0, double y0, double x1, double y1)
 {
+    return path_clear(w, NULL, x0, y0, x1, y1);
+}
+
+static bool path_clear(const gops_walkable_t *w, const uint64_t *blocked, double x0, double y0, double x1, double y1)
+{
     int64_t ex = axis_cell(x1, w->min_x, w->cell, w->nx), ey = axis_cell(y1, w->min_y, w->cell, w->ny);
-    if (!cell_ok(w, ex, ey)) return false;
-    double fx = floor((x0 - w->min_x) / w->cell), fy = floor((y0 - w->min_y) / w->cell);
+    if (!cell_open(w, blocked, ex, ey)) return false;
+    double fx = floor_exact((x0 - w->min_x) / w->cell), fy = floor_exact((y0 - w->min_y) / w->cell);
     if (!isfinite(fx) || !isfinite(fy)) return false;
     int64_t cx = (int64_t)fx, cy = (int64_t)fy;
     if (cx == ex && cy == ey) return true;
@@ -129,23 +172,51 @@ bool gops_walk_path_clear(const gops_walkable_t *w, double x0, double y0, double
         bool step_x = cx != ex && (cy == ey || tx < ty);
         bool step_y = cy != ey && (cx == ex || ty < tx);
         if (!step_x && !step_y) { // exactly through a corner: both side cells must be free
-            if (!cell_ok(w, cx + sx, cy) || !cell_ok(w, cx, cy + sy)) return false;
+            if (!cell_open(w, blocked, cx + sx, cy) || !cell_open(w, blocked, cx, cy + sy)) return false;
             step_x = step_y = true;
         }
         if (step_x) cx += sx, tx += tdx;
         if (step_y) cy += sy, ty += tdy;
-        if (!cell_ok(w, cx, cy)) return false;
+        if (!cell_open(w, blocked, cx, cy)) return false;
     }
     return true;
 }
 
 // ---- wall distance: bilinear in the field, walls at minus half a cell ------------------
 
+// Population count, inline (baseline x86-64 has no popcnt; the builtin is a library call).
+static inline uint32_t popcount64(uint64_t b)
+{
+    b = b - ((b >> 1) & 0x5555555555555555ull);
+    b = (b & 0x3333333333333333ull) + ((b >> 2) & 0x3333333333333333ull);
+    b = (b + (b >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (uint32_t)((b * 0x0101010101010101ull) >> 56);
+}
+
 static float wall_cell_value(const gops_walkable_t *w, const float *dist, int64_t cx, int64_t cy, float wall)
 {
     if (cx < 0 || cy < 0 || cx >= w->nx || cy >= w->ny) return wall;
     uint32_t k = gops_walkable_index(w, (uint32_t)(cy * w->nx + cx));
     return k == GOPS_WALKABLE_NONE ? wall : dist[k];
+}
+
+// wall_cell_value of cells (cx, cy) and (cx + 1, cy) with one rank lookup: walkable indices
+// of adjacent cells differ by one when the first is walkable.
+static inline void wall_cell_pair(const gops_walkable_t *w, const float *dist, int64_t cx, int64_t cy, float wall,
+                                  float *v0, float *v1)
+{
+    if (cy >= 0 && cy < w->ny && cx >= 0 && cx + 1 < w->nx) {
+        uint32_t c = (uint32_t)(cy * w->nx + cx), wi = c >> 6, off = c & 63;
+        uint64_t word = w->bits[wi];
+        uint32_t idx = w->rank[wi] + popcount64(word & ((1ull << off) - 1));
+        uint32_t a = (uint32_t)(word >> off) & 1u;
+        uint32_t b = off == 63 ? (uint32_t)w->bits[wi + 1] & 1u : (uint32_t)(word >> (off + 1)) & 1u;
+        *v0 = a ? dist[idx] : wall;
+        *v1 = b ? dist[idx + a] : wall;
+        return;
+    }
+    *v0 = wall_cell_value(w, dist, cx, cy, wall);
+    *v1 = wall_cell_value(w, dist, cx + 1, cy, wall);
 }
 
 // Distance to the nearest wall (m) at (x, y) and its gradient (unnormalised), from the four
@@ -155,11 +226,12 @@ static float wall_sample(const gops_walkable_t *w, const float *dist, float x, f
 {
     float cell = (float)w->cell, wall = -0.5f * cell;
     float u = (x - (float)w->min_x) / cell - 0.5f, v = (y - (float)w->min_y) / cell - 0.5f;
-    float iu = floorf(u), iv = floorf(v);
+    float iu = floorf_exact(u), iv = floorf_exact(v);
     float fu = u - iu, fv = v - iv;
     int64_t cx = (int64_t)iu, cy = (int64_t)iv;
-    float v00 = wall_cell_value(w, dist, cx, cy, wall), v10 = wall_cell_value(w, dist, cx + 1, cy, wall);
-    float v01 = wall_cell_value(w, dist, cx, cy + 1, wall), v11 = wall_cell_value(w, dist, cx + 1, cy + 1, wall);
+    float v00, v10, v01, v11;
+    wall_cell_pair(w, dist, cx, cy, wall, &v00, &v10);
+    wall_cell_pair(w, dist, cx, cy + 1, wall, &v01, &v11);
     float a = v00 + (v10 - v00) * fu, b = v01 + (v11 - v01) * fu;
     *gx = ((v10 - v00) * (1 - fv) + (v11 - v01) * fv) / cell;
     *gy = (b - a) / cell;
@@ -225,14 +297,14 @@ void gops_walk_context_free(gops_walk_context_t *ctx)
     *ctx = (gops_walk_context_t){0};
 }
 
-#define SORTED_PAD 4
+#define SORTED_PAD 8
 
 static bool reserve(gops_walk_context_t *ctx, uint32_t n)
 {
     if (n <= ctx->capacity) return true;
     uint32_t cap = ctx->capacity ? ctx->capacity : 1024;
     while (cap < n) cap = cap > UINT32_MAX / 2 ? n : cap * 2;
-    // SORTED_PAD entries past the end let the neighbour scan read whole groups of four.
+    // SORTED_PAD entries past the end let the neighbour scan read whole groups of lanes.
     size_t bytes = ((size_t)cap + SORTED_PAD) * sizeof(float);
     float *x = realloc(ctx->sorted_x, bytes);
     if (x) ctx->sorted_x = x;
@@ -303,27 +375,28 @@ typedef struct step_job {
     float wall_reach;      ///< beyond radius + this, the wall term is negligible (< b·e^-12)
     float repulsion_reach; ///< beyond r_i + r_j + this, the neighbour term is skipped (< a·e^-10)
     float max_radius;      ///< largest body radius this step, m
-    float chunk_max_radius[256]; ///< per-chunk partial maxima (gops_parallel_chunks <= 256)
+    float chunk_max_radius[GOPS_PARALLEL_MAX_CHUNKS]; ///< per-chunk partial maxima
     double margin;
+    bool avx2;             ///< the eight-lane neighbour loops (same bits as the others)
 } step_job_t;
 
 // Neighbours within the query radius are buffered for the repulsion and spacing passes;
 // this many fit on the stack (20 persons/m² over a 2 m disc). Beyond, the repulsion is
 // summed batch by batch in the same order and the spacing comes from a second scan.
 #define NEAR_MAX 256
-#define NEAR_PAD 4 // entries past the count hold a far-away dummy, so lanes need no mask
+#define NEAR_PAD 8 // entries past the count hold a far-away dummy, so lanes need no mask
 // A pedestrian below this fraction of its free speed counts as stopped (peds->wait).
 #define STOPPED_FRACTION 0.2f
 
 typedef struct near {
-    _Alignas(16) float dx[NEAR_MAX + NEAR_PAD]; ///< x_i - x_j, m
-    _Alignas(16) float dy[NEAR_MAX + NEAR_PAD];
-    _Alignas(16) float d2[NEAR_MAX + NEAR_PAD]; ///< squared distance, m²
-    _Alignas(16) float l[NEAR_MAX + NEAR_PAD];  ///< r_i + r_j, m
-    uint32_t k[NEAR_MAX + NEAR_PAD];            ///< grid position
+    _Alignas(32) float dx[NEAR_MAX + NEAR_PAD]; ///< x_i - x_j, m
+    _Alignas(32) float dy[NEAR_MAX + NEAR_PAD];
+    _Alignas(32) float d2[NEAR_MAX + NEAR_PAD]; ///< squared distance, m²
+    _Alignas(32) float l[NEAR_MAX + NEAR_PAD];  ///< r_i + r_j, m
+    _Alignas(32) uint32_t k[NEAR_MAX + NEAR_PAD]; ///< grid position
     // Filled by repulse() for the current batch: the term a·exp((l-d)/D)·n_ji and its size
     // (0 for pairs out of reach), kept for the step limit.
-    _Alignas(16) float wx[NEAR_MAX + NEAR_PAD], wy[NEAR_MAX + NEAR_PAD], mag[NEAR_MAX + NEAR_PAD];
+    _Alignas(32) float wx[NEAR_MAX + NEAR_PAD], wy[NEAR_MAX + NEAR_PAD], mag[NEAR_MAX + NEAR_PAD];
     uint32_t count;
     bool overflow;
     float rx, ry; ///< repulsion summed so far
@@ -347,11 +420,11 @@ static bool grid_range(float lo, float hi, float min, float cell, int32_t count,
     return true;
 }
 
-// Fills the dummy entries after the buffered ones: far away (never within reach) and at
-// zero offset (never ahead).
-static void pad_near(near_t *near)
+// Fills the dummy entries after the buffered ones, as many as a group of lanes can read:
+// far away (never within reach) and at zero offset (never ahead).
+static void pad_near(near_t *near, uint32_t lanes)
 {
-    for (uint32_t n = near->count; n < near->count + NEAR_PAD; n++)
+    for (uint32_t n = near->count; n < near->count + lanes; n++)
         near->dx[n] = near->dy[n] = 0, near->d2[n] = 1e30f, near->l[n] = 0, near->k[n] = 0;
 }
 
@@ -361,7 +434,7 @@ static void pad_near(near_t *near)
 // below a·e^-10.
 static void repulse(const step_job_t *job, near_t *near, uint32_t self_index)
 {
-    pad_near(near);
+    pad_near(near, 4);
     float a = job->p->neighbour_strength, inv_range = job->inv_range, reach = job->repulsion_reach;
     const float *restrict ndx = near->dx, *restrict ndy = near->dy, *restrict nd2 = near->d2, *restrict nl = near->l;
     uint32_t count = near->count;
@@ -494,7 +567,7 @@ static void ahead_buffered(const near_t *near, float ex, float ey, float *s, flo
     const float *restrict ndx = near->dx, *restrict ndy = near->dy, *restrict nd2 = near->d2, *restrict nl = near->l;
     const float *restrict wx = near->wx, *restrict wy = near->wy, *restrict mag = near->mag;
     uint32_t count = near->count;
-    _Alignas(16) float term[NEAR_MAX + NEAR_PAD];
+    _Alignas(32) float term[NEAR_MAX + NEAR_PAD];
 #if WALK_SSE
     __m128 vex = _mm_set1_ps(ex), vey = _mm_set1_ps(ey), sign = _mm_set1_ps(-0.0f), zero = _mm_setzero_ps();
     __m128 one = _mm_set1_ps(1.0f), best = _mm_set1_ps(*s), fastest = zero;
@@ -545,7 +618,7 @@ static void ahead_buffered(const near_t *near, float ex, float ey, float *s, flo
 static float along_buffered(const near_t *near, float ex, float ey, float delta, float inv_range)
 {
     uint32_t count = near->count;
-    _Alignas(16) float term[NEAR_MAX + NEAR_PAD];
+    _Alignas(32) float term[NEAR_MAX + NEAR_PAD];
     const float *restrict wx = near->wx, *restrict wy = near->wy, *restrict mag = near->mag;
 #if WALK_SSE
     __m128 vex = _mm_set1_ps(ex), vey = _mm_set1_ps(ey), zero = _mm_setzero_ps(), one = _mm_set1_ps(1.0f);
@@ -567,6 +640,271 @@ static float along_buffered(const near_t *near, float ex, float ey, float delta,
     float f = 0;
     for (uint32_t n = 0; n < count; n++) f += term[n];
     return f;
+}
+
+#if WALK_AVX2
+// ---- eight lanes (AVX2) -----------------------------------------------------------------
+//
+// The same computations as the four-lane functions above, eight at a time: each lane
+// performs the same IEEE operations in the same order (no FMA: the target adds AVX2 only),
+// sums still run sequentially over the per-neighbour terms, and minima and maxima over
+// lanes are exact, so both paths give the same bits.
+
+// For each 8-bit lane mask, the set lanes in ascending order as 3-bit fields (lane j of
+// the packed result at bits 3j..3j+2): the permutation that moves kept lanes to the front.
+static const uint32_t compact_lanes[256] = {
+    0x000000, 0x000000, 0x000001, 0x000008, 0x000002, 0x000010, 0x000011, 0x000088,
+    0x000003, 0x000018, 0x000019, 0x0000c8, 0x00001a, 0x0000d0, 0x0000d1, 0x000688,
+    0x000004, 0x000020, 0x000021, 0x000108, 0x000022, 0x000110, 0x000111, 0x000888,
+    0x000023, 0x000118, 0x000119, 0x0008c8, 0x00011a, 0x0008d0, 0x0008d1, 0x004688,
+    0x000005, 0x000028, 0x000029, 0x000148, 0x00002a, 0x000150, 0x000151, 0x000a88,
+    0x00002b, 0x000158, 0x000159, 0x000ac8, 0x00015a, 0x000ad0, 0x000ad1, 0x005688,
+    0x00002c, 0x000160, 0x000161, 0x000b08, 0x000162, 0x000b10, 0x000b11, 0x005888,
+    0x000163, 0x000b18, 0x000b19, 0x0058c8, 0x000b1a, 0x0058d0, 0x0058d1, 0x02c688,
+    0x000006, 0x000030, 0x000031, 0x000188, 0x000032, 0x000190, 0x000191, 0x000c88,
+    0x000033, 0x000198, 0x000199, 0x000cc8, 0x00019a, 0x000cd0, 0x000cd1, 0x006688,
+    0x000034, 0x0001a0, 0x0001a1, 0x000d08, 0x0001a2, 0x000d10, 0x000d11, 0x006888,
+    0x0001a3, 0x000d18, 0x000d19, 0x0068c8, 0x000d1a, 0x0068d0, 0x0068d1, 0x034688,
+    0x000035, 0x0001a8, 0x0001a9, 0x000d48, 0x0001aa, 0x000d50, 0x000d51, 0x006a88,
+    0x0001ab, 0x000d58, 0x000d59, 0x006ac8, 0x000d5a, 0x006ad0, 0x006ad1, 0x035688,
+    0x0001ac, 0x000d60, 0x000d61, 0x006b08, 0x000d62, 0x006b10, 0x006b11, 0x035888,
+    0x000d63, 0x006b18, 0x006b19, 0x0358c8, 0x006b1a, 0x0358d0, 0x0358d1, 0x1ac688,
+    0x000007, 0x000038, 0x000039, 0x0001c8, 0x00003a, 0x0001d0, 0x0001d1, 0x000e88,
+    0x00003b, 0x0001d8, 0x0001d9, 0x000ec8, 0x0001da, 0x000ed0, 0x000ed1, 0x007688,
+    0x00003c, 0x0001e0, 0x0001e1, 0x000f08, 0x0001e2, 0x000f10, 0x000f11, 0x007888,
+    0x0001e3, 0x000f18, 0x000f19, 0x0078c8, 0x000f1a, 0x0078d0, 0x0078d1, 0x03c688,
+    0x00003d, 0x0001e8, 0x0001e9, 0x000f48, 0x0001ea, 0x000f50, 0x000f51, 0x007a88,
+    0x0001eb, 0x000f58, 0x000f59, 0x007ac8, 0x000f5a, 0x007ad0, 0x007ad1, 0x03d688,
+    0x0001ec, 0x000f60, 0x000f61, 0x007b08, 0x000f62, 0x007b10, 0x007b11, 0x03d888,
+    0x000f63, 0x007b18, 0x007b19, 0x03d8c8, 0x007b1a, 0x03d8d0, 0x03d8d1, 0x1ec688,
+    0x00003e, 0x0001f0, 0x0001f1, 0x000f88, 0x0001f2, 0x000f90, 0x000f91, 0x007c88,
+    0x0001f3, 0x000f98, 0x000f99, 0x007cc8, 0x000f9a, 0x007cd0, 0x007cd1, 0x03e688,
+    0x0001f4, 0x000fa0, 0x000fa1, 0x007d08, 0x000fa2, 0x007d10, 0x007d11, 0x03e888,
+    0x000fa3, 0x007d18, 0x007d19, 0x03e8c8, 0x007d1a, 0x03e8d0, 0x03e8d1, 0x1f4688,
+    0x0001f5, 0x000fa8, 0x000fa9, 0x007d48, 0x000faa, 0x007d50, 0x007d51, 0x03ea88,
+    0x000fab, 0x007d58, 0x007d59, 0x03eac8, 0x007d5a, 0x03ead0, 0x03ead1, 0x1f5688,
+    0x000fac, 0x007d60, 0x007d61, 0x03eb08, 0x007d62, 0x03eb10, 0x03eb11, 0x1f5888,
+    0x007d63, 0x03eb18, 0x03eb19, 0x1f58c8, 0x03eb1a, 0x1f58d0, 0x1f58d1, 0xfac688,
+};
+
+AVX2_FN static inline __m256 exp_model8(__m256 x)
+{
+    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.0f)), _mm256_set1_ps(87.0f));
+    __m256 t = _mm256_mul_ps(x, _mm256_set1_ps(1.44269504f));
+    __m256 n = _mm256_sub_ps(_mm256_add_ps(t, _mm256_set1_ps(ROUND_MAGIC)), _mm256_set1_ps(ROUND_MAGIC));
+    __m256 f = _mm256_sub_ps(t, n);
+    __m256 p = _mm256_add_ps(_mm256_set1_ps(EXP_C5), _mm256_mul_ps(f, _mm256_set1_ps(EXP_C6)));
+    p = _mm256_add_ps(_mm256_set1_ps(EXP_C4), _mm256_mul_ps(f, p));
+    p = _mm256_add_ps(_mm256_set1_ps(EXP_C3), _mm256_mul_ps(f, p));
+    p = _mm256_add_ps(_mm256_set1_ps(EXP_C2), _mm256_mul_ps(f, p));
+    p = _mm256_add_ps(_mm256_set1_ps(EXP_C1), _mm256_mul_ps(f, p));
+    p = _mm256_add_ps(_mm256_set1_ps(1.0f), _mm256_mul_ps(f, p));
+    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+
+// scan_neighbours() eight candidates at a time; kept lanes are packed to the front by a
+// lane permutation, so no per-lane stores. Also keeps the offsets (x_i - x_j), so only the
+// contact distances are left to fill.
+AVX2_FN static void scan_neighbours8(const step_job_t *job, const query_t *q, near_t *near)
+{
+    const gops_grid_t *g = &job->ctx->grid;
+    const float *restrict sx = job->ctx->sorted_x, *restrict sy = job->ctx->sorted_y, *restrict sr = job->ctx->sorted_r;
+    const uint32_t *restrict start = g->cell_start;
+    float cutoff = q->radius, cutoff2 = cutoff * cutoff, qx = q->qx, qy = q->qy;
+    uint32_t self = q->self;
+    int32_t cx0, cx1, cy0, cy1;
+    if (!grid_range(qx - cutoff, qx + cutoff, g->min_x, g->cell, g->nx, &cx0, &cx1)) return;
+    if (!grid_range(qy - cutoff, qy + cutoff, g->min_y, g->cell, g->ny, &cy0, &cy1)) return;
+    __m256 vqx = _mm256_set1_ps(qx), vqy = _mm256_set1_ps(qy), vc2 = _mm256_set1_ps(cutoff2);
+    const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), shifts = _mm256_setr_epi32(0, 3, 6, 9, 12, 15, 18, 21);
+    uint32_t first = near->count, count = first;
+    for (int32_t cy = cy0; cy <= cy1; cy++) {
+        uint32_t row = (uint32_t)cy * (uint32_t)g->nx;
+        uint32_t k = start[row + (uint32_t)cx0], k1 = start[row + (uint32_t)cx1 + 1];
+        while (k < k1) {
+            if (count == NEAR_MAX) {
+                near->count = count;
+                flush(job, q, near, first);
+                first = count = 0;
+            }
+            uint32_t kend = k1 - k > NEAR_MAX - count ? k + (NEAR_MAX - count) : k1; // count < NEAR_MAX
+            // Whole groups of eight: the sorted arrays are padded, lanes past kend are
+            // dropped, and the buffers have room for a whole group past NEAR_MAX.
+            for (; k < kend; k += 8) {
+                __m256 dx = _mm256_sub_ps(vqx, _mm256_loadu_ps(sx + k)), dy = _mm256_sub_ps(vqy, _mm256_loadu_ps(sy + k));
+                __m256 d2 = _mm256_add_ps(_mm256_mul_ps(dx, dx), _mm256_mul_ps(dy, dy));
+                uint32_t keep = (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(d2, vc2, _CMP_LE_OS));
+                if (kend - k < 8) keep &= (1u << (kend - k)) - 1;
+                if (self - k < 8) keep &= ~(1u << (self - k));
+                if (!keep) continue;
+                __m256i perm = _mm256_and_si256(_mm256_srlv_epi32(_mm256_set1_epi32((int)compact_lanes[keep]), shifts),
+                                                _mm256_set1_epi32(7));
+                _mm256_storeu_ps(near->d2 + count, _mm256_permutevar8x32_ps(d2, perm));
+                _mm256_storeu_ps(near->dx + count, _mm256_permutevar8x32_ps(dx, perm));
+                _mm256_storeu_ps(near->dy + count, _mm256_permutevar8x32_ps(dy, perm));
+                __m256i kk = _mm256_add_epi32(_mm256_set1_epi32((int)k), iota);
+                _mm256_storeu_si256((__m256i *)(near->k + count), _mm256_permutevar8x32_epi32(kk, perm));
+                count += (uint32_t)_mm_popcnt_u32(keep);
+            }
+            k = kend;
+        }
+    }
+    near->count = count;
+    __m256 vri = _mm256_set1_ps(q->ri);
+    for (uint32_t n = first; n < count; n += 8) { // lanes past count gather nothing
+        __m256i idx = _mm256_loadu_si256((const __m256i *)(near->k + n));
+        __m256 live = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32((int)(count - n)), iota));
+        __m256 r = _mm256_mask_i32gather_ps(_mm256_setzero_ps(), sr, idx, live, 4);
+        _mm256_storeu_ps(near->l + n, _mm256_add_ps(vri, r));
+    }
+}
+
+AVX2_FN static void repulse8(const step_job_t *job, near_t *near, uint32_t self_index)
+{
+    { // pad_near(near, 8), a group at once
+        uint32_t c = near->count;
+        __m256 zero = _mm256_setzero_ps();
+        _mm256_storeu_ps(near->dx + c, zero);
+        _mm256_storeu_ps(near->dy + c, zero);
+        _mm256_storeu_ps(near->l + c, zero);
+        _mm256_storeu_ps(near->d2 + c, _mm256_set1_ps(1e30f));
+        _mm256_storeu_si256((__m256i *)(near->k + c), _mm256_setzero_si256());
+    }
+    float a = job->p->neighbour_strength, inv_range = job->inv_range, reach = job->repulsion_reach;
+    const float *restrict ndx = near->dx, *restrict ndy = near->dy, *restrict nd2 = near->d2, *restrict nl = near->l;
+    uint32_t count = near->count;
+    float *restrict wx = near->wx, *restrict wy = near->wy, *restrict mag = near->mag;
+    bool coincident = false;
+    __m256 va = _mm256_set1_ps(a), vinv = _mm256_set1_ps(inv_range), vreach = _mm256_set1_ps(reach);
+    __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+    for (uint32_t n = 0; n < count; n += 8) {
+        __m256 d2 = _mm256_load_ps(nd2 + n), l = _mm256_load_ps(nl + n);
+        __m256 lr = _mm256_add_ps(l, vreach);
+        __m256 in = _mm256_cmp_ps(d2, _mm256_mul_ps(lr, lr), _CMP_LE_OS);
+        __m256 d = _mm256_sqrt_ps(d2);
+        __m256 e = _mm256_mul_ps(va, exp_model8(_mm256_mul_ps(_mm256_sub_ps(l, d), vinv)));
+        __m256 apart = _mm256_cmp_ps(d, zero, _CMP_GT_OS);
+        __m256 use = _mm256_and_ps(in, apart);
+        __m256 w = _mm256_div_ps(e, _mm256_or_ps(d, _mm256_andnot_ps(apart, one))); // no 0/0
+        _mm256_store_ps(wx + n, _mm256_and_ps(use, _mm256_mul_ps(w, _mm256_load_ps(ndx + n))));
+        _mm256_store_ps(wy + n, _mm256_and_ps(use, _mm256_mul_ps(w, _mm256_load_ps(ndy + n))));
+        _mm256_store_ps(mag + n, _mm256_and_ps(in, e));
+        coincident |= _mm256_movemask_ps(_mm256_andnot_ps(apart, in)) != 0;
+    }
+    if (coincident)
+        for (uint32_t n = 0; n < count; n++)
+            if (nd2[n] == 0) {
+                float e = a * exp_model(nl[n] * inv_range);
+                wx[n] = self_index < job->ctx->grid.items[near->k[n]] ? -e : e;
+                wy[n] = 0;
+            }
+    float rx = near->rx, ry = near->ry;
+    for (uint32_t n = 0; n < count; n++) rx += wx[n], ry += wy[n];
+    near->rx = rx, near->ry = ry;
+}
+
+AVX2_FN static void ahead_buffered8(const near_t *near, float ex, float ey, float *s, float *approach, float *rate)
+{
+    const float *restrict ndx = near->dx, *restrict ndy = near->dy, *restrict nd2 = near->d2, *restrict nl = near->l;
+    const float *restrict wx = near->wx, *restrict wy = near->wy, *restrict mag = near->mag;
+    uint32_t count = near->count;
+    _Alignas(32) float term[NEAR_MAX + NEAR_PAD];
+    __m256 vex = _mm256_set1_ps(ex), vey = _mm256_set1_ps(ey), sign = _mm256_set1_ps(-0.0f), zero = _mm256_setzero_ps();
+    __m256 one = _mm256_set1_ps(1.0f), best = _mm256_set1_ps(*s), fastest = zero;
+    for (uint32_t n = 0; n < count; n += 8) {
+        __m256 px = _mm256_xor_ps(_mm256_load_ps(ndx + n), sign), py = _mm256_xor_ps(_mm256_load_ps(ndy + n), sign);
+        __m256 l = _mm256_load_ps(nl + n);
+        __m256 along = _mm256_add_ps(_mm256_mul_ps(vex, px), _mm256_mul_ps(vey, py));
+        __m256 side = _mm256_andnot_ps(sign, _mm256_sub_ps(_mm256_mul_ps(vex, py), _mm256_mul_ps(vey, px)));
+        __m256 ahead = _mm256_and_ps(_mm256_cmp_ps(along, zero, _CMP_GT_OS), _mm256_cmp_ps(side, l, _CMP_LE_OS));
+        __m256 gap = _mm256_sub_ps(_mm256_sqrt_ps(_mm256_load_ps(nd2 + n)), l);
+        best = _mm256_min_ps(best, _mm256_or_ps(_mm256_and_ps(ahead, gap), _mm256_andnot_ps(ahead, best)));
+        __m256 m = _mm256_load_ps(mag + n);
+        __m256 c = _mm256_add_ps(_mm256_mul_ps(_mm256_load_ps(wx + n), vex), _mm256_mul_ps(_mm256_load_ps(wy + n), vey));
+        __m256 neg = _mm256_and_ps(_mm256_cmp_ps(m, zero, _CMP_GT_OS), _mm256_cmp_ps(c, zero, _CMP_LT_OS));
+        _mm256_store_ps(term + n, _mm256_and_ps(neg, c));
+        __m256 k = _mm256_div_ps(_mm256_xor_ps(c, sign), _mm256_or_ps(_mm256_and_ps(neg, m), _mm256_andnot_ps(neg, one)));
+        fastest = _mm256_max_ps(fastest, _mm256_and_ps(neg, k));
+    }
+    // Minimum and maximum over the lanes, pairwise (exact, so any order gives the same).
+    __m128 b4 = _mm_min_ps(_mm256_castps256_ps128(best), _mm256_extractf128_ps(best, 1));
+    b4 = _mm_min_ps(b4, _mm_movehl_ps(b4, b4));
+    b4 = _mm_min_ss(b4, _mm_shuffle_ps(b4, b4, 1));
+    __m128 f4 = _mm_max_ps(_mm256_castps256_ps128(fastest), _mm256_extractf128_ps(fastest, 1));
+    f4 = _mm_max_ps(f4, _mm_movehl_ps(f4, f4));
+    f4 = _mm_max_ss(f4, _mm_shuffle_ps(f4, f4, 1));
+    float lane_s = _mm_cvtss_f32(b4), lane_k = _mm_cvtss_f32(f4);
+    *s = lane_s < *s ? lane_s : *s;
+    *rate = lane_k > *rate ? lane_k : *rate;
+    float sum = *approach;
+    for (uint32_t n = 0; n < count; n++) sum += term[n];
+    *approach = sum;
+}
+
+AVX2_FN static float along_buffered8(const near_t *near, float ex, float ey, float delta, float inv_range)
+{
+    uint32_t count = near->count;
+    _Alignas(32) float term[NEAR_MAX + NEAR_PAD];
+    const float *restrict wx = near->wx, *restrict wy = near->wy, *restrict mag = near->mag;
+    __m256 vex = _mm256_set1_ps(ex), vey = _mm256_set1_ps(ey), zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+    __m256 vk = _mm256_set1_ps(-delta * inv_range);
+    for (uint32_t n = 0; n < count; n += 8) {
+        __m256 m = _mm256_load_ps(mag + n), in = _mm256_cmp_ps(m, zero, _CMP_GT_OS);
+        __m256 c = _mm256_add_ps(_mm256_mul_ps(_mm256_load_ps(wx + n), vex), _mm256_mul_ps(_mm256_load_ps(wy + n), vey));
+        __m256 ratio = _mm256_div_ps(c, _mm256_or_ps(_mm256_and_ps(in, m), _mm256_andnot_ps(in, one))); // no 0/0
+        _mm256_store_ps(term + n, _mm256_and_ps(in, _mm256_mul_ps(c, exp_model8(_mm256_mul_ps(vk, ratio)))));
+    }
+    float f = 0;
+    for (uint32_t n = 0; n < count; n++) f += term[n];
+    return f;
+}
+#endif
+
+// Dispatch: the eight-lane functions where the machine has them.
+static inline void scan_any(const step_job_t *job, const query_t *q, near_t *near)
+{
+#if WALK_AVX2
+    if (job->avx2) {
+        scan_neighbours8(job, q, near);
+        return;
+    }
+#endif
+    scan_neighbours(job, q, near);
+}
+
+static inline void repulse_any(const step_job_t *job, near_t *near, uint32_t self_index)
+{
+#if WALK_AVX2
+    if (job->avx2) {
+        repulse8(job, near, self_index);
+        return;
+    }
+#endif
+    repulse(job, near, self_index);
+}
+
+static inline void ahead_any(const step_job_t *job, const near_t *near, float ex, float ey, float *s, float *approach,
+                             float *rate)
+{
+#if WALK_AVX2
+    if (job->avx2) {
+        ahead_buffered8(near, ex, ey, s, approach, rate);
+        return;
+    }
+#endif
+    (void)job;
+    ahead_buffered(near, ex, ey, s, approach, rate);
+}
+
+static inline float along_any(const step_job_t *job, const near_t *near, float ex, float ey, float delta,
+                              float inv_range)
+{
+#if WALK_AVX2
+    if (job->avx2) return along_buffered8(near, ex, ey, delta, inv_range);
+#endif
+    (void)job;
+    return along_buffered(near, ex, ey, delta, inv_range);
 }
 
 // Per-pair terms for the overflow path: the same quantities as ahead_buffered() (delta =
@@ -620,11 +958,7 @@ static uint32_t own_index(const gops_walkable_t *w, float x, float y)
     if (!cell_ok(w, cx, cy)) return GOPS_WALKABLE_NONE;
     uint32_t cell = (uint32_t)(cy * w->nx + cx);
     uint64_t below = (1ull << (cell & 63)) - 1;
-    uint64_t b = w->bits[cell >> 6] & below; // population count, inline (no popcnt in baseline x86-64)
-    b = b - ((b >> 1) & 0x5555555555555555ull);
-    b = (b & 0x3333333333333333ull) + ((b >> 2) & 0x3333333333333333ull);
-    b = (b + (b >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-    return w->rank[cell >> 6] + (uint32_t)((b * 0x0101010101010101ull) >> 56);
+    return w->rank[cell >> 6] + popcount64(w->bits[cell >> 6] & below);
 }
 
 static void walk_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
@@ -635,6 +969,7 @@ static void walk_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
     const gops_walk_params_t *p = job->p;
     const gops_walkable_t *w = ctx->walk;
     const float *wall_dist = ctx->wall_distance ? ctx->wall_distance->dist : NULL;
+    const gops_obstacles_t *obstacles = ctx->obstacles && ctx->obstacles->count ? ctx->obstacles : NULL;
     gops_pedestrians_t *peds = job->peds;
     float period = p->periodic_x, pmin = p->periodic_min_x;
     float cell = (float)w->cell, half_diagonal = 0.70711f * cell;
@@ -647,6 +982,7 @@ static void walk_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
             peds->vx[i] = peds->vy[i] = 0;
             continue;
         }
+        if (obstacles) gops_obstacles_steer(obstacles, xi, yi, ri, &e0x, &e0y); // around stalls ahead
         near.count = 0;
         near.overflow = false;
         near.rx = near.ry = 0;
@@ -662,9 +998,9 @@ static void walk_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
             else if (pmin + period - xi < radius) shift = -period;
         }
         query_t q = {xi, yi, ri, radius, k, i}, image = {xi + shift, yi, ri, radius, UINT32_MAX, i};
-        scan_neighbours(job, &q, &near);
-        if (shift != 0) scan_neighbours(job, &image, &near);
-        repulse(job, &near, i);
+        scan_any(job, &q, &near);
+        if (shift != 0) scan_any(job, &image, &near);
+        repulse_any(job, &near, i);
         float dirx = e0x + near.rx, diry = e0y + near.ry;
         // Distance to walls over the own cell: at least dist[own] - half a cell diagonal.
         uint32_t own = wall_dist ? own_index(w, xi, yi) : GOPS_WALKABLE_NONE;
@@ -693,7 +1029,7 @@ static void walk_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
             scan_ahead(job, &q, ex, ey, INFINITY, &s, &approach, &fastest);
             if (shift != 0) scan_ahead(job, &image, ex, ey, INFINITY, &s, &approach, &fastest);
         } else {
-            ahead_buffered(&near, ex, ey, &s, &approach, &fastest);
+            ahead_any(job, &near, ex, ey, &s, &approach, &fastest);
         }
         float v = gops_walk_speed(s, v0, p->time_gap_s);
         float step = v * job->dt;
@@ -718,7 +1054,7 @@ static void walk_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
                         scan_ahead(job, &q, ex, ey, delta, NULL, &f, NULL);
                         if (shift != 0) scan_ahead(job, &image, ex, ey, delta, NULL, &f, NULL);
                     } else {
-                        f += along_buffered(&near, ex, ey, delta, job->inv_range);
+                        f += along_any(job, &near, ex, ey, delta, job->inv_range);
                     }
                     if (f > 0) {
                         if (it == 0) break; // the full step is safe after all
@@ -733,12 +1069,19 @@ static void walk_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
             }
         }
         double x0 = xi, y0 = yi, x1 = x0 + (double)(ex * step), y1 = y0 + (double)(ey * step);
-        // The hard constraint, skipped when the field proves the whole move clear.
-        if (step > 0 && !(clearance > step + 1.5f * (float)job->margin)) {
-            bool start_clear = box_clear(w, x0, y0, job->margin);
+        // The hard constraint, skipped when the field proves the whole move clear (the wall
+        // field counts closures and barriers as walls when there are any) and no disc is near.
+        bool discs_near = obstacles && gops_obstacles_near(obstacles, xi, yi);
+        if (step > 0 && (!(clearance > step + 1.5f * (float)job->margin) || discs_near)) {
+            // Closures and barriers hold like walls, except for someone whose step starts on
+            // a blocked cell (inside an area closed around it): it walks out.
+            const uint64_t *blocked = ctx->blocked_bits;
+            if (blocked && !point_ok(w, blocked, x0, y0)) blocked = NULL;
+            bool start_clear = box_clear(w, blocked, x0, y0, job->margin);
             // Full step; else slide along the raster's axis-aligned walls, longer part first.
-#define MOVE_OK(ax, ay) \
-    (gops_walk_path_clear(w, x0, y0, (ax), (ay)) && (!start_clear || box_clear(w, (ax), (ay), job->margin)))
+#define MOVE_OK(ax, ay)                                                                               \
+    (path_clear(w, blocked, x0, y0, (ax), (ay)) && (!start_clear || box_clear(w, blocked, (ax), (ay), job->margin)) && \
+     (!discs_near || gops_obstacles_move_ok(obstacles, x0, y0, (ax), (ay))))
             if (!MOVE_OK(x1, y1)) {
                 bool x_first = fabs(x1 - x0) >= fabs(y1 - y0);
                 double ax = x_first ? x1 : x0, ay = x_first ? y0 : y1;
@@ -762,6 +1105,12 @@ static void walk_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
         peds->x[i] = nx;
         peds->y[i] = ny;
     }
+}
+
+const uint32_t *gops_walk_order(const gops_walk_context_t *ctx, uint32_t *count)
+{
+    *count = ctx->grid.items ? ctx->grid.count : 0;
+    return ctx->grid.items;
 }
 
 static void gather_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
@@ -789,7 +1138,7 @@ gops_status_t gops_walk_step(gops_walk_context_t *ctx, gops_pedestrians_t *peds,
         return gops_error_set(err, GOPS_BAD_VALUE, "walking model: step of %g s, expected 0 < dt <= 1 s", (double)dt);
     uint32_t n = peds->count;
     if (n == 0) return GOPS_OK;
-    if (!reserve(ctx, n) || gops_grid_build(&ctx->grid, peds->x, peds->y, n) != 0)
+    if (!reserve(ctx, n) || gops_grid_build_threads(&ctx->grid, peds->x, peds->y, n, threads) != 0)
         return gops_error_set(err, GOPS_NOMEM, "walking model: out of memory for %u pedestrians", n);
     step_job_t job = {
         .ctx = ctx,
@@ -801,6 +1150,9 @@ gops_status_t gops_walk_step(gops_walk_context_t *ctx, gops_pedestrians_t *peds,
         .wall_reach = 12.0f * p->wall_range_m,
         .repulsion_reach = 10.0f * p->neighbour_range_m,
         .margin = p->wall_margin_m,
+#if WALK_AVX2
+        .avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"),
+#endif
     };
     gops_parallel_for(n, threads, gather_range, &job);
     for (uint32_t c = 0, chunks = gops_parallel_chunks(n); c < chunks; c++)

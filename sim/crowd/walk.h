@@ -9,6 +9,7 @@
 
 #include "core/grid.h"
 #include "crowd/field.h"
+#include "crowd/obstacles.h"
 #include "crowd/pedestrians.h"
 #include "world/walkable.h"
 
@@ -39,6 +40,10 @@ typedef struct gops_walk_context {
     const gops_walkable_t *walk;
     const gops_field_t *wall_distance; ///< gops_field_wall_distance of walk; NULL: no wall
                                        ///< repulsion (the hard wall constraint still holds)
+    const uint64_t *blocked_bits;      ///< cells closed to walking (closures, barriers) by cell id in
+                                       ///< the layout of walk->bits; NULL: none. Whoever sets it
+                                       ///< passes a wall_distance that counts them as walls
+    const gops_obstacles_t *obstacles; ///< fixed discs walked around; NULL or empty: none
     gops_grid_t grid;                  ///< neighbour grid over the raster's extent
     float *sorted_x, *sorted_y, *sorted_r; ///< scratch: position (m) and radius (m) in grid order
     uint32_t capacity;                 ///< entries of the scratch arrays
@@ -60,9 +65,17 @@ void gops_walk_context_free(gops_walk_context_t *ctx);
 /// desired direction is (0, 0) stands still and keeps its wait. Besides the published
 /// model, a step ends where the repulsion would turn the direction back (the small-step
 /// limit; without it a 0.1 s step bounces people in contact back and forth at full speed).
+/// Cells in blocked_bits hold like walls, except that a step starting on one may leave it.
+/// Discs in `obstacles` bend the desired direction around them (gops_obstacles_steer) and
+/// no step ends in or crosses one (gops_obstacles_move_ok).
 /// GOPS_BAD_VALUE for a bad dt, GOPS_NOMEM when scratch cannot grow.
 gops_status_t gops_walk_step(gops_walk_context_t *ctx, gops_pedestrians_t *peds, const gops_walk_params_t *params,
                              float dt, int threads, gops_error_t *err);
+
+/// The order of the last step (pedestrian indices sorted by neighbour-grid cell, a
+/// permutation of [0, *count)), for callers that visit pedestrians in space order for
+/// cache locality; *count is 0 before the first step.
+const uint32_t *gops_walk_order(const gops_walk_context_t *ctx, uint32_t *count);
 
 /// The model's speed function: min(v0, max(0, spacing / T)) for a free gap `spacing` (m,
 /// centre distance minus the sum of radii; INFINITY when nobody is ahead), in m/s.

@@ -56,7 +56,7 @@ gops_trajectories_def_t gops_trajectories_def_default(void)
 {
     // One frame per second is what PedPy's analyses of a district-size run can use; 50
     // frames per transaction keeps commits rare without holding much in the page cache.
-    return (gops_trajectories_def_t){.every_steps = 10, .frames_per_commit = 50};
+    return (gops_trajectories_def_t){.every_steps = 10, .frames_per_commit = 50, .clip = false};
 }
 
 // Shortest text that reads back to the same double, with ".0" on whole numbers so values
@@ -216,6 +216,11 @@ gops_trajectories_t *gops_trajectories_open(const char *path, const gops_traject
 {
     GOPS_ASSERT(path != NULL);
     gops_trajectories_def_t def = def_in ? *def_in : gops_trajectories_def_default();
+    if (def.clip && !(def.clip_box[0] < def.clip_box[2] && def.clip_box[1] < def.clip_box[3])) {
+        gops_error_set(err, GOPS_BAD_VALUE, "%s: area %g,%g,%g,%g, expected xmin,ymin,xmax,ymax with xmin < xmax and "
+                       "ymin < ymax (m)", path, def.clip_box[0], def.clip_box[1], def.clip_box[2], def.clip_box[3]);
+        return NULL;
+    }
     if (def.every_steps < 1 || def.frames_per_commit < 1) {
         gops_error_set(err, GOPS_BAD_VALUE,
                        "%s: a frame every %u steps and %u frames per commit, expected at least 1 each", path,
@@ -341,6 +346,9 @@ gops_status_t gops_trajectories_write(gops_trajectories_t *tw, uint64_t step, co
         // SQLite stores NaN as NULL, which the NOT NULL columns refuse: such a position
         // is skipped rather than losing the whole file.
         if (!isfinite(x[i]) || !isfinite(y[i])) continue;
+        if (tw->def.clip && !(x[i] >= tw->def.clip_box[0] && x[i] <= tw->def.clip_box[2] &&
+                              y[i] >= tw->def.clip_box[1] && y[i] <= tw->def.clip_box[3]))
+            continue;
         if (!tw->have_bounds) {
             tw->bounds[0] = tw->bounds[2] = x[i];
             tw->bounds[1] = tw->bounds[3] = y[i];

@@ -20,6 +20,8 @@ typedef struct gops_trajectories_def {
     uint32_t every_steps;       ///< a frame every this many steps, ≥ 1 (10: 1 frame/s at 0.1 s);
                                 ///< the file grows by about 36 bytes per pedestrian and frame
     uint32_t frames_per_commit; ///< frames per transaction, ≥ 1 (50)
+    bool clip;                  ///< keep only positions inside clip_box (false: everyone)
+    double clip_box[4];         ///< xmin, ymin, xmax, ymax, m (xmin < xmax, ymin < ymax); edges included
 } gops_trajectories_def_t;
 
 gops_trajectories_def_t gops_trajectories_def_default(void);
@@ -37,8 +39,9 @@ gops_trajectories_t *gops_trajectories_open(const char *path, const gops_traject
 /// True when step `step` (0-based) is a frame step (step % every_steps == 0).
 bool gops_trajectories_due(const gops_trajectories_t *tw, uint64_t step);
 
-/// Writes frame step / every_steps with n pedestrians (id[i], x[i], y[i]; m) in array order,
-/// and its frame_data row, when the step is due; does nothing otherwise. Steps must
+/// Writes frame step / every_steps with n pedestrians (id[i], x[i], y[i]; m) in array order
+/// (those inside clip_box only, when clipping), and its frame_data row, when the step is due;
+/// does nothing otherwise. Steps must
 /// increase. Commits every frames_per_commit frames. GOPS_IO on a write failure (the
 /// writer is then unusable: abort it).
 gops_status_t gops_trajectories_write(gops_trajectories_t *tw, uint64_t step, const float *x, const float *y,

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 // Scenario functions for pedestrians: lab geometry (lab{}, rect()), spawns, counting lines,
-// and crowd queries (pedestrians, exits, flows, speeds). Lab items are recorded while the
-// file loads and applied to the crowd when the run starts; spawns may also be added from
+// crowd queries (pedestrians, exits, flows, speeds), and crowd-management actions (closed
+// areas and entrances, barriers, one-way sections, meters, public-address guidance,
+// congestion-aware choice), event crowds (gathering{}). Lab items and choice groups are
+// recorded while the file loads and applied to the crowd when the run starts; gatherings go
+// into the demand's parameters; spawns may also be added from hooks, the actions only from
 // hooks. Arguments are checked completely before anything is recorded.
 #include "scenario/scenario_internal.h"
 
 #include "core/simtime.h"
+#include "crowd/actions.h"
 #include "crowd/crowd.h"
 #include "world/map_build.h"
 #include "world/world_internal.h"
@@ -483,8 +487,576 @@ static int lua_free_speeds(lua_State *L)
     return 2;
 }
 
+// ---------------------------------------------------------------------------------------
+// Crowd-management actions. They need the running world (call them from hooks); each checks
+// every argument before it changes anything.
+
+/// Reads a point {x, y} (m) at stack index idx, naming `what` in errors.
+static gops_point_t read_point(lua_State *L, int idx, const char *what)
+{
+    if (!lua_istable(L, idx)) gops_lua_fail(L, "%s: expected a point {x, y} in metres, found %s", what, luaL_typename(L, idx));
+    double v[2];
+    for (int k = 0; k < 2; k++) {
+        lua_rawgeti(L, idx, k + 1);
+        if (!lua_isnumber(L, -1)) gops_lua_fail(L, "%s: expected a point {x, y} in metres", what);
+        v[k] = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+        if (!isfinite(v[k]) || fabs(v[k]) > 1e5) gops_lua_fail(L, "%s: coordinates must be finite, |x| <= 100000 m", what);
+    }
+    return (gops_point_t){v[0], v[1]};
+}
+
+/// Argument `arg` as a name of 1..63 bytes.
+static const char *check_name(lua_State *L, int arg, const char *fn)
+{
+    if (lua_type(L, arg) != LUA_TSTRING)
+        gops_lua_fail(L, "%s: argument %d: expected a name (string), found %s", fn, arg, luaL_typename(L, arg));
+    const char *name = lua_tostring(L, arg);
+    size_t n = strlen(name);
+    if (n == 0 || n >= 64) gops_lua_fail(L, "%s: name: expected 1..63 bytes, found %zu", fn, n);
+    return name;
+}
+
+/// Raises "fn: unknown <what> "name"" with the nearest destination name of the crowd.
+static int unknown_destination(lua_State *L, gops_crowd_t *c, const char *fn, const char *what, const char *name)
+{
+    uint16_t n = gops_crowd_destination_count(c);
+    const char **names = lua_newuserdatauv(L, (n ? n : 1) * sizeof *names, 0);
+    for (uint16_t k = 0; k < n; k++) names[k] = gops_crowd_destination_name(c, k);
+    return gops_lua_unknown_name(L, fn, what, name, names, n);
+}
+
+/// Fails with a crowd error message, prefixed by the function's name.
+static int crowd_fail(lua_State *L, const char *fn, const gops_error_t *err)
+{
+    return gops_lua_fail(L, "%s: %s", fn, err->message);
+}
+
+/// close_area(name, ring): nobody enters the walkable cells inside the polygon; routes go
+/// round; people inside walk out.
+static int lua_close_area(lua_State *L)
+{
+    gops_crowd_t *c = need_crowd(L, "close_area");
+    const char *name = check_name(L, 1, "close_area");
+    uint32_t points;
+    double *xy = read_ring(L, 2, "close_area: area", &points);
+    gops_error_t err;
+    gops_status_t st = gops_crowd_close_area(c, name, (const gops_point_t *)xy, points, &err);
+    free(xy);
+    return st == GOPS_OK ? 0 : crowd_fail(L, "close_area", &err);
+}
+
+/// reopen_area(name)
+static int lua_reopen_area(lua_State *L)
+{
+    gops_crowd_t *c = need_crowd(L, "reopen_area");
+    gops_error_t err;
+    return gops_crowd_reopen_area(c, check_name(L, 1, "reopen_area"), &err) == GOPS_OK ? 0
+                                                                                       : crowd_fail(L, "reopen_area", &err);
+}
+
+static int entrance_open(lua_State *L, const char *fn, bool open)
+{
+    gops_crowd_t *c = need_crowd(L, fn);
+    const char *name = check_name(L, 1, fn);
+    uint32_t index;
+    if (gops_crowd_find_entrance(c, name, &index) == GOPS_ENTRANCE_NONE)
+        return unknown_destination(L, c, fn, "entrance", name);
+    gops_error_t err;
+    return gops_crowd_set_entrance_open(c, name, open, &err) == GOPS_OK ? 0 : crowd_fail(L, fn, &err);
+}
+
+/// close_entrance(name) / reopen_entrance(name): a lab exit, a building, one of its entrances
+/// or a place (plaza, street, vendor point, exit group).
+static int lua_close_entrance(lua_State *L) { return entrance_open(L, "close_entrance", false); }
+static int lua_reopen_entrance(lua_State *L) { return entrance_open(L, "reopen_entrance", true); }
+
+/// meter(entrance, persons_per_min): 0 lifts the meter.
+static int lua_meter(lua_State *L)
+{
+    gops_crowd_t *c = need_crowd(L, "meter");
+    const char *name = check_name(L, 1, "meter");
+    if (!lua_isnumber(L, 2))
+        return gops_lua_fail(L, "meter: argument 2: expected persons per minute (a number >= 0), found %s",
+                             luaL_typename(L, 2));
+    uint32_t index;
+    if (gops_crowd_find_entrance(c, name, &index) == GOPS_ENTRANCE_NONE)
+        return unknown_destination(L, c, "meter", "entrance", name);
+    gops_error_t err;
+    return gops_crowd_meter(c, name, lua_tonumber(L, 2), &err) == GOPS_OK ? 0 : crowd_fail(L, "meter", &err);
+}
+
+/// barrier(name, {x1, y1}, {x2, y2})
+static int lua_barrier(lua_State *L)
+{
+    gops_crowd_t *c = need_crowd(L, "barrier");
+    const char *name = check_name(L, 1, "barrier");
+    gops_point_t a = read_point(L, 2, "barrier: argument 2"), b = read_point(L, 3, "barrier: argument 3");
+    gops_error_t err;
+    return gops_crowd_add_barrier(c, name, a, b, &err) == GOPS_OK ? 0 : crowd_fail(L, "barrier", &err);
+}
+
+/// remove_barrier(name)
+static int lua_remove_barrier(lua_State *L)
+{
+    gops_crowd_t *c = need_crowd(L, "remove_barrier");
+    gops_error_t err;
+    return gops_crowd_remove_barrier(c, check_name(L, 1, "remove_barrier"), &err) == GOPS_OK
+               ? 0
+               : crowd_fail(L, "remove_barrier", &err);
+}
+
+/// one_way{ area = ring, direction = degrees (compass: 0 north, 90 east) | {dx, dy}, name = "..." }
+/// -> the rule's name (default "one_way_N").
+static int lua_one_way(lua_State *L)
+{
+    gops_crowd_t *c = need_crowd(L, "one_way");
+    if (!lua_istable(L, 1)) return gops_lua_fail(L, "one_way: expected a table { area = ..., direction = ... }");
+    static const char *const known[] = {"area", "direction", "name"};
+    gops_lua_check_keys(L, 1, "one_way", known, 3);
+    double dx, dy;
+    lua_getfield(L, 1, "direction");
+    if (lua_isnumber(L, -1)) {
+        double deg = lua_tonumber(L, -1);
+        if (!isfinite(deg)) return gops_lua_fail(L, "one_way: direction: expected a finite compass bearing in degrees");
+        double rad = deg * 3.14159265358979323846 / 180.0;
+        dx = sin(rad);
+        dy = cos(rad);
+    } else if (lua_istable(L, -1)) {
+        gops_point_t d = read_point(L, lua_gettop(L), "one_way: direction");
+        dx = d.x, dy = d.y;
+        if (!(dx * dx + dy * dy > 0)) return gops_lua_fail(L, "one_way: direction: expected a non-zero vector {dx, dy}");
+    } else {
+        return gops_lua_fail(L, "one_way: direction: expected a compass bearing in degrees (0 north, 90 east) or a "
+                                "vector {dx, dy}, found %s", luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+    char name[64];
+    lua_getfield(L, 1, "name");
+    if (lua_isnil(L, -1)) {
+        for (unsigned k = 1;; k++) { // the first free default name
+            snprintf(name, sizeof name, "one_way_%u", k);
+            if (!gops_crowd_one_way_exists(c, name)) break;
+        }
+    } else {
+        snprintf(name, sizeof name, "%s", check_name(L, lua_gettop(L), "one_way"));
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "area");
+    if (lua_isnil(L, -1)) return gops_lua_fail(L, "one_way: area: expected a polygon {x1, y1, x2, y2, ...}");
+    uint32_t points;
+    double *xy = read_ring(L, lua_gettop(L), "one_way: area", &points);
+    lua_pop(L, 1);
+    gops_error_t err;
+    gops_status_t st = gops_crowd_set_one_way(c, name, (const gops_point_t *)xy, points, dx, dy, &err);
+    free(xy);
+    if (st != GOPS_OK) return crowd_fail(L, "one_way", &err);
+    lua_pushstring(L, name);
+    return 1;
+}
+
+/// clear_one_way(name)
+static int lua_clear_one_way(lua_State *L)
+{
+    gops_crowd_t *c = need_crowd(L, "clear_one_way");
+    gops_error_t err;
+    return gops_crowd_clear_one_way(c, check_name(L, 1, "clear_one_way"), &err) == GOPS_OK
+               ? 0
+               : crowd_fail(L, "clear_one_way", &err);
+}
+
+/// A time for `ends`: "+duration" or a bare duration (from now), or "HH:MM[:SS]" (its next
+/// occurrence at or after now), as seconds after the start.
+static double read_until(lua_State *L, int idx, gops_world_t *world)
+{
+    const char *text = lua_tostring(L, idx);
+    double now = gops_world_elapsed(world), d;
+    gops_error_t err;
+    if (text[0] == '+' && gops_time_parse_duration(text + 1, &d, 0, &err) == GOPS_OK) return now + d;
+    if (gops_time_parse_duration(text, &d, 0, &err) == GOPS_OK) return now + d;
+    int64_t sod;
+    if (gops_time_parse_clock(text, &sod, &err) == GOPS_OK) {
+        gops_local_time_t t = gops_world_time(world);
+        int64_t today = (int64_t)(((t % 86400) + 86400) % 86400);
+        int64_t ahead = ((sod - today) % 86400 + 86400) % 86400;
+        return now + (double)ahead;
+    }
+    gops_lua_fail(L, "pa_guidance: ends: \"%s\": expected \"+duration\", a duration (\"10m\") or a clock time "
+                     "\"HH:MM\"", text);
+    return 0;
+}
+
+/// pa_guidance{ at = {x, y} | "speaker id", radius = 50, share = 0..1, to = "destination",
+///              ends = "+10m" | "HH:MM" } -> the broadcast's number
+static int lua_pa_guidance(lua_State *L)
+{
+    gops_crowd_t *c = need_crowd(L, "pa_guidance");
+    gops_world_t *world = gops_scenario_self(L)->world;
+    if (!lua_istable(L, 1)) return gops_lua_fail(L, "pa_guidance: expected a table { at = ..., share = ..., to = ... }");
+    static const char *const known[] = {"at", "ends", "radius", "share", "to", "until"};
+    gops_lua_check_keys(L, 1, "pa_guidance", known, 6);
+    gops_broadcast_def_t def = {.radius_m = 50, .from_s = gops_world_elapsed(world), .until_s = INFINITY};
+    lua_getfield(L, 1, "at");
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        const char *sp = lua_tostring(L, -1);
+        const gops_map_t *map = gops_world_district(world)->map;
+        bool found = false;
+        for (uint32_t f = 0; f < map->feature_count && !found; f++) {
+            const gops_feature_t *ft = &map->features[f];
+            if (ft->kind != GOPS_FEAT_PA_SPEAKER) continue;
+            if ((ft->id && strcmp(ft->id, sp) == 0) || (ft->name && strcmp(ft->name, sp) == 0)) {
+                def.x = ft->at.x, def.y = ft->at.y;
+                found = true;
+            }
+        }
+        if (!found) return gops_lua_fail(L, "pa_guidance: at: no public-address speaker \"%s\" in the map: expected "
+                                            "a speaker's id or a point {x, y}", sp);
+    } else if (lua_istable(L, -1)) {
+        gops_point_t p = read_point(L, lua_gettop(L), "pa_guidance: at");
+        def.x = p.x, def.y = p.y;
+    } else {
+        return gops_lua_fail(L, "pa_guidance: at: expected a point {x, y} or a speaker's id, found %s",
+                             luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "radius");
+    if (!lua_isnil(L, -1)) {
+        if (!lua_isnumber(L, -1)) return gops_lua_fail(L, "pa_guidance: radius: expected metres (a number)");
+        def.radius_m = lua_tonumber(L, -1);
+        if (!(def.radius_m > 0 && def.radius_m <= 1000))
+            return gops_lua_fail(L, "pa_guidance: radius: %g m, expected 0 < radius <= 1000 m", def.radius_m);
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "share");
+    if (!lua_isnumber(L, -1)) return gops_lua_fail(L, "pa_guidance: share: expected the fraction who follow, 0..1");
+    def.share = lua_tonumber(L, -1);
+    if (!(def.share >= 0 && def.share <= 1))
+        return gops_lua_fail(L, "pa_guidance: share: %g, expected the fraction who follow, 0..1", def.share);
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "to");
+    if (lua_type(L, -1) != LUA_TSTRING) return gops_lua_fail(L, "pa_guidance: to: expected a destination's name");
+    const char *to = lua_tostring(L, -1);
+    def.to = gops_crowd_find_destination(c, to);
+    if (def.to == GOPS_NO_DEST) return unknown_destination(L, c, "pa_guidance", "destination", to);
+    lua_pop(L, 1);
+    // `ends`, or ["until"] (a Lua keyword, so only writable in brackets).
+    lua_getfield(L, 1, "ends");
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_getfield(L, 1, "until");
+    }
+    if (!lua_isnil(L, -1)) {
+        if (lua_type(L, -1) != LUA_TSTRING) return gops_lua_fail(L, "pa_guidance: ends: expected \"+10m\" or \"HH:MM\"");
+        def.until_s = read_until(L, lua_gettop(L), world);
+    }
+    lua_pop(L, 1);
+    gops_error_t err;
+    uint32_t serial;
+    if (gops_crowd_broadcast(c, &def, &serial, &err) != GOPS_OK) return crowd_fail(L, "pa_guidance", &err);
+    lua_pushinteger(L, serial);
+    return 1;
+}
+
+/// guidance(id) -> pedestrians who heard broadcast id, how many followed it, how many changed course.
+static int lua_guidance(lua_State *L)
+{
+    gops_crowd_t *c = need_crowd(L, "guidance");
+    lua_Integer id = luaL_checkinteger(L, 1);
+    const gops_broadcast_t *b = id > 0 && id <= UINT32_MAX ? gops_crowd_broadcast_get(c, (uint32_t)id) : NULL;
+    if (!b) return gops_lua_fail(L, "guidance: no broadcast %lld (pa_guidance returns the numbers)", (long long)id);
+    lua_pushinteger(L, (lua_Integer)b->heard);
+    lua_pushinteger(L, (lua_Integer)b->followed);
+    lua_pushinteger(L, (lua_Integer)b->redirected);
+    return 3;
+}
+
+// Choice groups declared while the file loads wait here (a userdata in the registry) until
+// the crowd exists.
+#define PENDING_CHOICE_MAX 16
+typedef struct pending_choice {
+    char name[64];
+    char members[GOPS_CHOICE_MAX_MEMBERS][64];
+    uint32_t count;
+    gops_choice_params_t params;
+    char where[160];
+} pending_choice_t;
+typedef struct pending_choices {
+    uint32_t count;
+    pending_choice_t items[PENDING_CHOICE_MAX];
+} pending_choices_t;
+static const char pending_key = 0;
+
+static pending_choices_t *pending(lua_State *L, bool create)
+{
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &pending_key);
+    pending_choices_t *p = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (p || !create) return p;
+    p = lua_newuserdatauv(L, sizeof *p, 0);
+    memset(p, 0, sizeof *p);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &pending_key);
+    return p;
+}
+
+static gops_status_t apply_choice(gops_crowd_t *c, const pending_choice_t *pc, gops_error_t *err)
+{
+    uint16_t members[GOPS_CHOICE_MAX_MEMBERS];
+    for (uint32_t m = 0; m < pc->count; m++) {
+        members[m] = gops_crowd_find_destination(c, pc->members[m]);
+        if (members[m] == GOPS_NO_DEST)
+            return gops_error_set(err, GOPS_BAD_VALUE, "%scongestion_choice: among: unknown destination \"%s\"", pc->where,
+                                  pc->members[m]);
+    }
+    gops_status_t st = gops_crowd_add_choice(c, pc->name, members, pc->count, &pc->params, err);
+    if (st != GOPS_OK) {
+        char inner[sizeof err->message];
+        snprintf(inner, sizeof inner, "%s", err->message);
+        return gops_error_set(err, st, "%scongestion_choice: %s", pc->where, inner);
+    }
+    return GOPS_OK;
+}
+
+static double choice_number(lua_State *L, const char *key, double dflt, double lo, double hi, const char *unit)
+{
+    lua_getfield(L, 1, key);
+    double v = dflt;
+    if (!lua_isnil(L, -1)) {
+        if (!lua_isnumber(L, -1)) gops_lua_fail(L, "congestion_choice: %s: expected %s (a number)", key, unit);
+        v = lua_tonumber(L, -1);
+        if (!(v >= lo && v <= hi)) gops_lua_fail(L, "congestion_choice: %s: %g, expected %g..%g %s", key, v, lo, hi, unit);
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+/// congestion_choice{ name = "exits", among = {"a", "b", ...}, every = "5s", radius = 5,
+///                    flow = 1.3, margin = 2 }
+static int lua_congestion_choice(lua_State *L)
+{
+    gops_scenario_t *sc = gops_scenario_self(L);
+    if (!lua_istable(L, 1)) return gops_lua_fail(L, "congestion_choice: expected a table { among = {...} }");
+    static const char *const known[] = {"among", "every", "flow", "margin", "name", "radius"};
+    gops_lua_check_keys(L, 1, "congestion_choice", known, 6);
+    pending_choice_t pc;
+    memset(&pc, 0, sizeof pc);
+    pc.params = gops_choice_params_default();
+    luaL_where(L, 1);
+    snprintf(pc.where, sizeof pc.where, "%s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "among");
+    if (!lua_istable(L, -1))
+        return gops_lua_fail(L, "congestion_choice: among: expected a list of 2..%d destination names",
+                             GOPS_CHOICE_MAX_MEMBERS);
+    lua_Integer n = luaL_len(L, -1);
+    if (n < 2 || n > GOPS_CHOICE_MAX_MEMBERS)
+        return gops_lua_fail(L, "congestion_choice: among: %lld names, expected 2..%d", (long long)n,
+                             GOPS_CHOICE_MAX_MEMBERS);
+    for (lua_Integer k = 1; k <= n; k++) {
+        lua_rawgeti(L, -1, k);
+        if (lua_type(L, -1) != LUA_TSTRING || strlen(lua_tostring(L, -1)) >= 64)
+            return gops_lua_fail(L, "congestion_choice: among[%lld]: expected a destination's name", (long long)k);
+        snprintf(pc.members[pc.count++], sizeof pc.members[0], "%s", lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "name");
+    snprintf(pc.name, sizeof pc.name, "%s", lua_isnil(L, -1) ? pc.members[0] : check_name(L, lua_gettop(L), "congestion_choice"));
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "every");
+    if (!lua_isnil(L, -1)) {
+        gops_error_t err;
+        if (lua_type(L, -1) != LUA_TSTRING ||
+            gops_time_parse_duration(lua_tostring(L, -1), &pc.params.every_s, 0, &err) != GOPS_OK)
+            return gops_lua_fail(L, "congestion_choice: every: expected a duration such as \"5s\"");
+        if (pc.params.every_s > 3600) return gops_lua_fail(L, "congestion_choice: every: expected at most 1h");
+    }
+    lua_pop(L, 1);
+    pc.params.radius_m = choice_number(L, "radius", pc.params.radius_m, 0.5, 500, "m");
+    pc.params.flow_per_m_s = choice_number(L, "flow", pc.params.flow_per_m_s, 0.1, 10, "persons/(m·s)");
+    pc.params.margin_s = choice_number(L, "margin", pc.params.margin_s, 0, 3600, "s");
+    if (sc->world) { // from a hook: now
+        gops_crowd_t *c = need_crowd(L, "congestion_choice");
+        for (uint32_t m = 0; m < pc.count; m++)
+            if (gops_crowd_find_destination(c, pc.members[m]) == GOPS_NO_DEST)
+                return unknown_destination(L, c, "congestion_choice", "destination", pc.members[m]);
+        gops_error_t err;
+        if (apply_choice(c, &pc, &err) != GOPS_OK) return gops_lua_fail(L, "%s", err.message);
+        return 0;
+    }
+    pending_choices_t *p = pending(L, true);
+    if (p->count == PENDING_CHOICE_MAX)
+        return gops_lua_fail(L, "congestion_choice: at most %d groups", PENDING_CHOICE_MAX);
+    p->items[p->count++] = pc;
+    return 0;
+}
+
+/// choice_switches(name) -> pedestrians who changed alternative in the group, and choices made.
+static int lua_choice_switches(lua_State *L)
+{
+    gops_crowd_t *c = need_crowd(L, "choice_switches");
+    const char *name = check_name(L, 1, "choice_switches");
+    const gops_choice_group_t *g = gops_crowd_choice_group(c, name);
+    if (!g) return gops_lua_fail(L, "choice_switches: no congestion_choice group \"%s\"", name);
+    lua_pushinteger(L, (lua_Integer)g->switches);
+    lua_pushinteger(L, (lua_Integer)g->evaluations);
+    return 2;
+}
+
+/// crowd_geometry() -> { field_computations, geometry_rebuilds, blocked_cells, one_way_cells }
+static int lua_crowd_geometry(lua_State *L)
+{
+    gops_crowd_t *c = need_crowd(L, "crowd_geometry");
+    gops_crowd_action_stats_t st;
+    gops_crowd_action_stats(c, &st);
+    lua_createtable(L, 0, 4);
+    lua_pushinteger(L, (lua_Integer)st.field_computations);
+    lua_setfield(L, -2, "field_computations");
+    lua_pushinteger(L, (lua_Integer)st.geometry_rebuilds);
+    lua_setfield(L, -2, "geometry_rebuilds");
+    lua_pushinteger(L, st.blocked_cells);
+    lua_setfield(L, -2, "blocked_cells");
+    lua_pushinteger(L, st.one_way_cells);
+    lua_setfield(L, -2, "one_way_cells");
+    return 1;
+}
+
+/// A gathering's clock time ("HH:MM[:SS]") at field `key`, s after midnight.
+static double gathering_clock(lua_State *L, const char *key)
+{
+    lua_getfield(L, 1, key);
+    int64_t sod;
+    gops_error_t err;
+    if (lua_type(L, -1) != LUA_TSTRING || gops_time_parse_clock(lua_tostring(L, -1), &sod, &err) != GOPS_OK)
+        gops_lua_fail(L, "gathering: %s: expected a clock time \"HH:MM\", found %s", key,
+                             lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : luaL_typename(L, -1));
+    lua_pop(L, 1);
+    return (double)sod;
+}
+
+/// A text field of at most 63 bytes; `dflt` when absent (NULL: required).
+static const char *gathering_text(lua_State *L, const char *key, const char *dflt, const char *what)
+{
+    lua_getfield(L, 1, key);
+    if (lua_isnil(L, -1) && dflt) {
+        lua_pop(L, 1);
+        return dflt;
+    }
+    if (lua_type(L, -1) != LUA_TSTRING || !lua_tostring(L, -1)[0] || strlen(lua_tostring(L, -1)) >= 64)
+        gops_lua_fail(L, "gathering: %s: expected %s (1..63 bytes of text), found %s", key, what,
+                      lua_type(L, -1) == LUA_TSTRING ? "a text of that length" : luaL_typename(L, -1));
+    const char *s = lua_tostring(L, -1);
+    lua_pop(L, 1); // still referenced by the argument table
+    return s;
+}
+
+/// gathering{ place = "plaza-tower-south", people = 20000, from = "22:30", to = "23:55",
+///            stay_until = "00:10", leave_spread = "15m", arrival = "uniform" | "ramp",
+///            name = place } : an event crowd, declared while the file loads.
+static int lua_gathering(lua_State *L)
+{
+    gops_scenario_t *sc = gops_scenario_self(L);
+    if (!lua_istable(L, 1))
+        return gops_lua_fail(L, "gathering: expected a table { place = ..., people = ..., from = ..., to = ..., "
+                                "stay_until = ... }");
+    if (sc->world) return gops_lua_fail(L, "gathering{} may only be declared while the scenario file loads");
+    static const char *const known[] = {"arrival", "from", "leave_spread", "name", "people", "place", "stay_until", "to"};
+    gops_lua_check_keys(L, 1, "gathering", known, 8);
+    gops_gathering_def_t g = gops_gathering_def_default();
+    snprintf(g.place, sizeof g.place, "%s", gathering_text(L, "place", NULL, "a plaza, pedestrian street or vendor point"));
+    snprintf(g.name, sizeof g.name, "%s", gathering_text(L, "name", g.place, "a name"));
+    lua_getfield(L, 1, "people");
+    int whole = 0;
+    lua_Integer people = lua_type(L, -1) == LUA_TNUMBER ? lua_tointegerx(L, -1, &whole) : 0; // 2e4 is whole too
+    if (!whole || people < 1 || people > GOPS_GATHERING_PEOPLE_MAX)
+        return gops_lua_fail(L, "gathering: people: expected a whole number 1..%d", GOPS_GATHERING_PEOPLE_MAX);
+    g.people = (uint32_t)people;
+    lua_pop(L, 1);
+    // Clock times of the start's day; `to` and `stay_until` roll over midnight when earlier.
+    g.from_s = gathering_clock(L, "from");
+    g.to_s = gathering_clock(L, "to");
+    if (g.to_s <= g.from_s) g.to_s += 86400;
+    g.stay_until_s = gathering_clock(L, "stay_until");
+    while (g.stay_until_s < g.to_s) g.stay_until_s += 86400;
+    lua_getfield(L, 1, "leave_spread");
+    if (!lua_isnil(L, -1)) {
+        gops_error_t err;
+        if (lua_type(L, -1) != LUA_TSTRING ||
+            gops_time_parse_duration(lua_tostring(L, -1), &g.leave_spread_s, 1, &err) != GOPS_OK)
+            return gops_lua_fail(L, "gathering: leave_spread: expected a duration such as \"15m\"");
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "arrival");
+    if (!lua_isnil(L, -1)) {
+        int a = lua_type(L, -1) == LUA_TSTRING ? gops_gathering_arrival_from_name(lua_tostring(L, -1)) : -1;
+        if (a < 0) return gops_lua_fail(L, "gathering: arrival: expected \"uniform\" or \"ramp\"");
+        g.arrival = (gops_gathering_arrival_t)a;
+    }
+    lua_pop(L, 1);
+    gops_error_t err;
+    gops_demand_params_t *dp = &sc->def.crowd_params.demand;
+    // Without `where` here: a refusal is a Lua error, which names the file and line itself.
+    if (gops_demand_add_gathering(dp, &g, &err) != GOPS_OK) return gops_lua_fail(L, "%s", err.message);
+    luaL_where(L, 1); // for messages about the place, which is looked up when the run starts
+    snprintf(dp->gatherings[dp->gathering_count - 1].where, sizeof g.where, "%s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    return 0;
+}
+
+/// gathering_counts(name) -> { people, arrived, walking, queued, inside, lingering, at_place, left }
+static int lua_gathering_counts(lua_State *L)
+{
+    gops_crowd_t *c = need_crowd(L, "gathering_counts");
+    const char *name = check_name(L, 1, "gathering_counts");
+    gops_demand_t *d = gops_crowd_demand(c);
+    int32_t g = d ? gops_demand_find_gathering(d, name) : -1;
+    if (g < 0) {
+        uint32_t n = d ? gops_demand_params(d)->gathering_count : 0;
+        if (n == 0) return gops_lua_fail(L, "gathering_counts: no gathering \"%s\": the run declares none", name);
+        const char *names[GOPS_GATHERINGS_MAX];
+        for (uint32_t k = 0; k < n; k++) names[k] = gops_demand_params(d)->gatherings[k].name;
+        return gops_lua_unknown_name(L, "gathering_counts", "gathering", name, names, n);
+    }
+    gops_gathering_counts_t gc;
+    gops_demand_gathering_counts(d, (uint32_t)g, &gc);
+    struct {
+        const char *key;
+        uint32_t value;
+    } rows[] = {
+        {"people", gc.people},
+        {"arrived", gc.arrived},
+        {"walking", gc.in_state[GOPS_VISITOR_WALKING]},
+        {"queued", gc.in_state[GOPS_VISITOR_QUEUED]},
+        {"inside", gc.in_state[GOPS_VISITOR_INSIDE]},
+        {"lingering", gc.in_state[GOPS_VISITOR_LINGERING]},
+        {"at_place", gc.at_place},
+        {"left", gc.in_state[GOPS_VISITOR_LEFT]},
+    };
+    lua_createtable(L, 0, 8);
+    for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+        lua_pushinteger(L, rows[k].value);
+        lua_setfield(L, -2, rows[k].key);
+    }
+    return 1;
+}
+
 void gops_lua_crowd_register_api(gops_scenario_t *sc)
 {
+    gops_scenario_register(sc, "close_area", lua_close_area);
+    gops_scenario_register(sc, "reopen_area", lua_reopen_area);
+    gops_scenario_register(sc, "close_entrance", lua_close_entrance);
+    gops_scenario_register(sc, "reopen_entrance", lua_reopen_entrance);
+    gops_scenario_register(sc, "meter", lua_meter);
+    gops_scenario_register(sc, "barrier", lua_barrier);
+    gops_scenario_register(sc, "remove_barrier", lua_remove_barrier);
+    gops_scenario_register(sc, "one_way", lua_one_way);
+    gops_scenario_register(sc, "clear_one_way", lua_clear_one_way);
+    gops_scenario_register(sc, "pa_guidance", lua_pa_guidance);
+    gops_scenario_register(sc, "guidance", lua_guidance);
+    gops_scenario_register(sc, "congestion_choice", lua_congestion_choice);
+    gops_scenario_register(sc, "choice_switches", lua_choice_switches);
+    gops_scenario_register(sc, "crowd_geometry", lua_crowd_geometry);
+    gops_scenario_register(sc, "gathering", lua_gathering);
+    gops_scenario_register(sc, "gathering_counts", lua_gathering_counts);
     gops_scenario_register(sc, "in_area", lua_in_area);
     gops_scenario_register(sc, "free_speeds", lua_free_speeds);
     gops_scenario_register(sc, "rect", lua_rect);
@@ -582,9 +1154,15 @@ static gops_status_t place_spawn(gops_scenario_t *sc, gops_crowd_t *c, const gop
 gops_status_t gops_lab_apply(gops_scenario_t *sc, gops_error_t *err)
 {
     gops_crowd_t *c = gops_world_crowd(sc->world);
+    // Gatherings are visitors: with crowd = false they are off like the day's visitors, but
+    // a crowd without visitors (a lab) cannot hold them.
+    if (c && !gops_crowd_demand(c) && sc->def.crowd_params.demand.gathering_count)
+        return gops_error_set(err, GOPS_SCENARIO, "%sgathering{} needs visitors: a district map (map = ...), not lab{}",
+                              sc->def.crowd_params.demand.gatherings[0].where);
     if (!c) {
-        if (sc->lab.spawn_count || sc->lab.exit_count || sc->lab.line_count)
-            return gops_error_set(err, GOPS_SCENARIO, "%s: spawns, exits and counting lines need the crowd "
+        pending_choices_t *pc = sc->sb ? pending(gops_sandbox_state(sc->sb), false) : NULL;
+        if (sc->lab.spawn_count || sc->lab.exit_count || sc->lab.line_count || (pc && pc->count))
+            return gops_error_set(err, GOPS_SCENARIO, "%s: spawns, exits, counting lines and congestion_choice need the crowd "
                                   "(a map or lab{}, and crowd = true)", sc->def.path);
         return GOPS_OK;
     }
@@ -600,6 +1178,12 @@ gops_status_t gops_lab_apply(gops_scenario_t *sc, gops_error_t *err)
         gops_status_t st = gops_crowd_add_line(c, sc->lab.lines[i].name, sc->lab.lines[i].a, sc->lab.lines[i].b, err);
         if (st != GOPS_OK) return st;
     }
+    pending_choices_t *pc = sc->sb ? pending(gops_sandbox_state(sc->sb), false) : NULL;
+    for (uint32_t i = 0; pc && i < pc->count; i++) {
+        gops_status_t st = apply_choice(c, &pc->items[i], err);
+        if (st != GOPS_OK) return st;
+    }
+    if (pc) pc->count = 0; // applied: later calls only add new ones
     for (uint32_t i = 0; i < sc->lab.spawn_count; i++) {
         gops_status_t st = place_spawn(sc, c, &sc->lab.spawns[i], err);
         if (st != GOPS_OK) return st;

@@ -7,17 +7,12 @@
 #ifndef GOPS_VENDORS_OBSTRUCTION_H
 #define GOPS_VENDORS_OBSTRUCTION_H
 
+#include "world/disc.h"
 #include "world/map.h"
 #include "world/walkable.h"
 
 #include <stdbool.h>
 #include <stdint.h>
-
-/// A blocked disc: nobody may stand within r of (x, y).
-typedef struct gops_disc {
-    double x, y; ///< m, centre
-    double r;    ///< m, radius (> 0)
-} gops_disc_t;
 
 /// True when p (m) lies inside or on one of the n discs.
 bool gops_discs_contain(const gops_disc_t *discs, uint32_t n, gops_point_t p);

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: MIT
+// Crowd at traffic crossings suite, on a signalised lab T junction (a 7 m main road with
+// 3 m sidewalks, a side road north): 40 pedestrians walk from the south sidewalk of the west
+// arm to an exit on the north sidewalk, so each crosses the west leg. While that crossing shows don't walk
+// they are held at the kerb (outside the carriageway), a share crosses on red after
+// waiting (the documented waiting rule), everyone crosses once it shows walk; the traffic
+// model stops its stand-in, sees them on the crossing's halves (its lanes flagged) and
+// counts the crossings the crowd reports. Without traffic nothing is coupled.
+#include "fixture.h"
+#include "crowd/crossings.h"
+#include "crowd/crowd.h"
+#include "traffic/lab_maps.h"
+#include "traffic/traffic_internal.h"
+#include "world/map_build.h"
+#include "world/world_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef struct rig {
+    gops_world_t *w;
+    gops_crowd_t *crowd;
+    gops_traffic_t *trf;
+    uint16_t exit;
+} rig_t;
+
+// A T: the main road from (-60, 0) to (60, 0), one lane each way, and a side road north from
+// the signalised junction at (0, 0); gateways at the three ends. Nothing crosses the south
+// sidewalk, so the pedestrians below meet one crossing only.
+static gops_map_t *t_junction(void)
+{
+    gops_error_t err;
+    gops_map_t *m = gops_map_new("lab:T");
+    gops_point_t main_pts[] = {{-60, 0}, {0, 0}, {60, 0}}, side_pts[] = {{0, 0}, {0, 60}};
+    gops_lab_road_t main_road = {"main", GOPS_ROAD_SECONDARY, 1, false, 50, main_pts, 3};
+    gops_lab_road_t side = {"cross", GOPS_ROAD_LOCAL, 1, false, 30, side_pts, 2};
+    ck_assert_int_ge(gops_lab_add_road(m, &main_road, &err), 0);
+    ck_assert_int_ge(gops_lab_add_road(m, &side, &err), 0);
+    ck_assert_int_ge(gops_lab_add_junction(m, "centre", (gops_point_t){0, 0}, GOPS_JUNCTION_SIGNAL, &err), 0);
+    ck_assert_int_ge(gops_lab_add_gateway(m, "W", (gops_point_t){-60, 0}, &err), 0);
+    ck_assert_int_ge(gops_lab_add_gateway(m, "E", (gops_point_t){60, 0}, &err), 0);
+    ck_assert_int_ge(gops_lab_add_gateway(m, "N", (gops_point_t){0, 60}, &err), 0);
+    ck_assert_int_eq(gops_lab_finish(m, &err), GOPS_OK);
+    return m;
+}
+
+static rig_t crossroads(bool traffic, int threads, double main_green_s, int people)
+{
+    rig_t r = {0};
+    gops_world_def_t def = gops_world_def_default(); // 16:00: a boundary of the 100 s cycle below
+    def.nav_cell_m = 0.25;
+    def.threads = threads;
+    gops_error_t err;
+    r.w = gops_world_create_with_map(&def, t_junction(), &err);
+    ck_assert_msg(r.w != NULL, "%s", err.message);
+    gops_crowd_params_t cp = gops_crowd_params_default(GOPS_DAY_WEEKDAY);
+    cp.visitors = false;
+    cp.arrive_radius_m = 0.5f;
+    r.crowd = gops_crowd_attach(r.w, &cp, &err);
+    ck_assert_msg(r.crowd != NULL, "%s", err.message);
+    if (traffic) {
+        gops_traffic_params_t tp = gops_traffic_params_default();
+        tp.demand = false;
+        r.trf = gops_traffic_attach(r.w, &tp, &err);
+        ck_assert_msg(r.trf != NULL, "%s", err.message);
+        // Main road green 0-60 s (yellow, all-red to 65 s), the cross road 65-100 s: the west
+        // leg's crossing shows walk only in the second phase.
+        uint32_t node = gops_traffic_node_near(r.trf, 0, 0, 1);
+        uint32_t m = gops_traffic_approach_mask(r.trf, node, "main"), c = gops_traffic_approach_mask(r.trf, node, "cross");
+        gops_signal_plan_t plan = {.phase_count = 2, .phases = {{main_green_s, 3, 2, m}, {30, 3, 2, c}}};
+        ck_assert_int_eq(gops_traffic_set_signal_plan(r.trf, node, -1, &plan, &err), GOPS_OK);
+    }
+    gops_point_t pts[4] = {{-33, 3.6}, {-27, 3.6}, {-27, 6.4}, {-33, 6.4}};
+    gops_path_t ring = {pts, 4};
+    gops_polygon_t area = {&ring, 1};
+    ck_assert_int_eq(gops_crowd_add_exit(r.crowd, "north", &area, &r.exit, &err), GOPS_OK);
+    for (int k = 0; k < people; k++) {
+        gops_spawn_t s = {.at_s = 0, .x = -40.0f + 0.5f * (float)(k % 20), .y = k < 20 ? -4.2f : -5.8f,
+                          .v0 = 1.34f, .radius = 0.2f, .dest = r.exit};
+        ck_assert_int_eq(gops_crowd_spawn(r.crowd, &s, &err), GOPS_OK);
+    }
+    return r;
+}
+
+static void run_to(gops_world_t *w, double t)
+{
+    while (gops_world_elapsed(w) < t - 1e-9) gops_world_step(w);
+}
+
+// The west leg's crossing.
+static uint32_t west_crossing(const gops_traffic_t *t)
+{
+    for (uint32_t c = 0; c < gops_traffic_crossing_count(t); c++) {
+        gops_traffic_crossing_info_t info;
+        gops_traffic_crossing_info(t, c, &info);
+        if (info.x < -1 && fabs(info.y) < 1) return c;
+    }
+    ck_abort_msg("no west crossing");
+    return 0;
+}
+
+START_TEST(kerb_wait_red_share_and_walk)
+{
+    rig_t r = crossroads(true, 1, 60, 40);
+    uint32_t wc = west_crossing(r.trf);
+    ck_assert(!gops_traffic_crossing_walk(r.trf, wc) || gops_world_tick(r.w) == 0);
+    uint32_t most_waiting = 0;
+    bool flagged = false;
+    while (gops_world_elapsed(r.w) < 62) {
+        gops_world_step(r.w);
+        gops_crowd_crossing_stats_t st;
+        ck_assert(gops_crowd_crossings_stats(r.w, &st));
+        if (st.waiting_now > most_waiting) most_waiting = st.waiting_now;
+        ck_assert(!gops_traffic_crossing_walk(r.trf, wc));
+        // Whoever stands on the crossing is seen by the traffic model, lanes flagged.
+        uint32_t on = r.trf->crossings.half[2 * wc] + r.trf->crossings.half[2 * wc + 1];
+        if (on > 0 && gops_world_tick(r.w) % 5 == 0) {
+            const gops_tnet_crossing_t *X = &r.trf->net->crossings[wc];
+            uint32_t in_lane = gops_tnet_lane(r.trf->net, X->arc_in, 0), out_lane = gops_tnet_lane(r.trf->net, X->arc_out, 0);
+            flagged |= (r.trf->lane_peds[in_lane] | r.trf->lane_peds[out_lane]) != 0;
+        }
+    }
+    ck_assert(r.trf->crossings.external); // the stand-in has stopped
+    gops_crowd_crossing_stats_t st;
+    gops_crowd_crossings_stats(r.w, &st);
+    // Held pedestrians stand at the kerb, not on the carriageway (|y| > 3.5 m).
+    const gops_pedestrians_t *p = gops_crowd_pedestrians(r.w);
+    uint32_t at_kerb = 0;
+    for (uint32_t i = 0; i < p->count; i++)
+        if (p->x[i] > -9 && p->x[i] < -2 && p->y[i] < -3.3f) at_kerb++;
+    printf("before walk: %u waited at most at once, %llu crossed on red, %u at the kerb, %llu waits\n", most_waiting,
+           (unsigned long long)st.on_red, at_kerb, (unsigned long long)st.waits);
+    ck_assert_uint_ge(most_waiting, 5);
+    ck_assert_uint_ge(at_kerb, 5);
+    ck_assert_uint_eq(st.crossed, st.on_red); // nothing showed walk yet
+    // Only the front row waits at the kerb (those behind stand in the crowd), so a few at
+    // most go on red in the first minute.
+    ck_assert_uint_le(st.on_red, 10);
+    ck_assert_uint_le(gops_crowd_exit_count(r.crowd, r.exit, NULL), st.on_red);
+    ck_assert(flagged);
+
+    run_to(r.w, 100); // the walk phase: everyone crosses
+    gops_crowd_crossings_stats(r.w, &st);
+    uint64_t red = st.on_red;
+    run_to(r.w, 140);
+    gops_crowd_crossings_stats(r.w, &st);
+    ck_assert_uint_eq(st.crossed, 40);
+    ck_assert_uint_eq(st.on_red, red);
+    ck_assert_uint_eq(gops_crowd_exit_count(r.crowd, r.exit, NULL), 40);
+    gops_traffic_counts_t tc;
+    gops_traffic_counts(r.trf, &tc);
+    ck_assert_uint_eq(tc.pedestrians_crossed, 40);
+    ck_assert_uint_eq(tc.pedestrians_on_red, red);
+    ck_assert_uint_eq(gops_crowd_stats(r.crowd)->wall_violations, 0);
+    gops_world_destroy(r.w);
+}
+END_TEST
+
+START_TEST(long_red_about_half_go)
+{
+    // Don't walk for 560 s (a 600 s cycle from 16:00): the compliant half waits it out, the
+    // others go on red once their tolerance has run out (no vehicle comes). Only the front
+    // row stands at the kerb, and compliant people there hold back those behind them, so
+    // fewer than half of the 20 have crossed after 400 s (5 with this seed), but some have.
+    rig_t r = crossroads(true, 1, 560, 20);
+    run_to(r.w, 400);
+    gops_crowd_crossing_stats_t st;
+    ck_assert(gops_crowd_crossings_stats(r.w, &st));
+    const gops_pedestrians_t *p = gops_crowd_pedestrians(r.w);
+    printf("after 400 s of don't walk: %llu of 20 crossed on red, %u still waiting (%u at the kerb)\n",
+           (unsigned long long)st.on_red, p->count, st.waiting_now);
+    ck_assert_uint_eq(st.crossed, st.on_red);
+    ck_assert_uint_ge(st.on_red, 3);
+    ck_assert_uint_le(st.on_red, 12);
+    ck_assert_uint_eq(p->count + gops_crowd_exit_count(r.crowd, r.exit, NULL), 20);
+    ck_assert_uint_ge(st.waiting_now, 1);
+    for (uint32_t i = 0; i < p->count; i++) ck_assert_float_lt(p->y[i], -3.3f); // all on the south sidewalk
+    gops_world_destroy(r.w);
+}
+END_TEST
+
+START_TEST(tolerance_rule)
+{
+    // 20,000 draws: half compliant; the others Weibull(45 s, 1.5): median 45 (ln 2)^(2/3) =
+    // 35.2 s, P(T <= 45 s) = 1 - 1/e = 0.632.
+    uint32_t compliant = 0, others = 0, within45 = 0;
+    double *t = malloc(20000 * sizeof *t);
+    for (uint32_t k = 0; k < 20000; k++) {
+        double v = gops_crowd_crossing_tolerance(7, k, k % 13, k * 3);
+        ck_assert(v > 0);
+        if (isinf(v)) {
+            compliant++;
+            continue;
+        }
+        t[others++] = v;
+        within45 += v <= 45.0;
+    }
+    uint32_t below = 0;
+    for (uint32_t k = 0; k < others; k++) below += t[k] <= 35.2;
+    free(t);
+    ck_assert_double_eq_tol(compliant / 20000.0, 0.5, 0.015);
+    ck_assert_double_eq_tol((double)within45 / others, 0.632, 0.02);
+    ck_assert_double_eq_tol((double)below / others, 0.5, 0.02);
+    // The same inputs give the same draw.
+    ck_assert_double_eq(gops_crowd_crossing_tolerance(7, 5, 2, 99), gops_crowd_crossing_tolerance(7, 5, 2, 99));
+}
+END_TEST
+
+START_TEST(without_traffic_nothing_is_held)
+{
+    rig_t r = crossroads(false, 1, 60, 40);
+    gops_crowd_crossing_stats_t st;
+    run_to(r.w, 60);
+    ck_assert(!gops_crowd_crossings_stats(r.w, &st));
+    ck_assert_ptr_null(gops_world_subsystem(r.w, "crowd_crossings"));
+    // Nothing holds them: in the first minute 10 or more are through (with traffic and don't
+    // walk, only those who went on red).
+    ck_assert_uint_ge(gops_crowd_exit_count(r.crowd, r.exit, NULL), 10);
+    run_to(r.w, 150);
+    ck_assert_uint_eq(gops_crowd_exit_count(r.crowd, r.exit, NULL), 40);
+    gops_world_destroy(r.w);
+}
+END_TEST
+
+START_TEST(same_state_every_thread_count)
+{
+    // The coupling draws no random stream and visits pedestrians in index order: runs with
+    // 1 and 2 threads end in the same state.
+    uint64_t hash[2];
+    for (int k = 0; k < 2; k++) {
+        rig_t r = crossroads(true, k + 1, 60, 40);
+        run_to(r.w, 80);
+        hash[k] = gops_world_state_hash(r.w);
+        gops_world_destroy(r.w);
+    }
+    ck_assert_uint_eq(hash[0], hash[1]);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("crowd_crossings");
+    TCase *tc = tcase_create("crossings");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, kerb_wait_red_share_and_walk);
+    tcase_add_test(tc, long_red_about_half_go);
+    tcase_add_test(tc, tolerance_rule);
+    tcase_add_test(tc, without_traffic_nothing_is_held);
+    tcase_add_test(tc, same_state_every_thread_count);
+    suite_add_tcase(s, tc);
+    return gops_test_run(s);
+}
