@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-// The guidance points at work: whether a point trades now (policy, mode, hours), the
-// licence holders' evening (who comes, when, and — without the points — who trades on the
-// street instead), stalls setting up, opening, packing up and being shut after a failed
-// hygiene inspection, customers and litter at stalls, and free stalls for vendors who comply.
-// Street behaviour is mobile.c's.
+// The guidance points at work: whether a point trades now (policy, mode, hours, not in a
+// cleared area), the licence holders' evening (who comes, when, and — without the points —
+// who trades on the street instead), stalls setting up, opening, packing up and being shut
+// after a failed hygiene inspection, customers and litter at stalls, and free stalls for
+// vendors who comply. Street behaviour is mobile.c's.
 //
 // Ordering: points in map order, stalls and licence holders in stall order. The evening's
 // draws of a licence holder (attends, trades on the street, arrival delay) are made at the
@@ -35,7 +35,7 @@ static bool hours_now(const gops_vendors_t *v, const gops_guidance_point_t *gp)
 
 bool gops_vendors_point_open(const gops_vendors_t *v, uint32_t point)
 {
-    return v->params.guidance_points && hours_now(v, &v->stalls.points[point]);
+    return v->params.guidance_points && hours_now(v, &v->stalls.points[point]) && !gops_vendors_point_cleared(v, point);
 }
 
 /// Index of the latest opening at or before now (openings are daily at the opening time).
@@ -66,6 +66,13 @@ void gops_vendors_plan_licensees(gops_vendors_t *v)
             vd->attends = u_attend < p->attendance[v->mode];
             vd->to_street = u_street < p->displaced_share;
             vd->arrive_at = opened + delay;
+        }
+        // A point in a cleared area is shut: its licence holders stay away (their draws are
+        // made all the same, so reopening it does not change who comes).
+        if (p->guidance_points && gops_vendors_point_cleared(v, st->point)) {
+            vd->wanted = false;
+            st->free_today = false;
+            continue;
         }
         st->free_today = p->guidance_points && !vd->attends;
         vd->street = !p->guidance_points;

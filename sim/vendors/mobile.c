@@ -72,7 +72,7 @@ static double weight_of(const gops_vendors_t *v, uint32_t site, uint32_t self)
 
 /// Chooses a site for vendor i (one draw). With `here` (a vendor already out, moving on or
 /// coming back) sites are weighed by exp(−distance / move_scale_m) from it; sites within
-/// avoid_m of `avoid` are left out.
+/// avoid_m of `avoid` and sites in cleared areas are left out.
 static uint32_t choose_site(gops_vendors_t *v, uint32_t i, const gops_point_t *here, gops_point_t avoid, double avoid_m,
                             double *weights)
 {
@@ -82,6 +82,7 @@ static uint32_t choose_site(gops_vendors_t *v, uint32_t i, const gops_point_t *h
         weights[k] = weight_of(v, k, i);
         if (here) weights[k] *= exp(-dist(at, *here) / v->params.pitches.move_scale_m);
         if (avoid_m > 0 && dist(at, avoid) < avoid_m) weights[k] = 0;
+        if (gops_vendors_site_cleared(v, k)) weights[k] = 0;
     }
     return gops_pitch_choose(weights, v->sites.count, u);
 }
@@ -184,6 +185,17 @@ static void react(gops_vendors_t *v, uint32_t i, uint32_t enforcer, bool on_scen
     }
 }
 
+/// The vendor's site lies in a cleared area: it packs up and moves to a site outside, or
+/// goes away for a while when every site is out of reach (one draw either way).
+static void leave_cleared(gops_vendors_t *v, uint32_t i, double *weights)
+{
+    gops_vendor_t *vd = &v->vendors[i];
+    uint32_t site = choose_site(v, i, &vd->at, (gops_point_t){0, 0}, 0, weights);
+    v->acc.cleared_moves++;
+    vd->next_site = site;
+    start_packing(v, i, site == GOPS_VENDORS_NONE ? GOPS_AFTER_AWAY : GOPS_AFTER_PITCH);
+}
+
 /// Trading on the street for one step: customers, litter, complaints, reviewing the pitch.
 static void trade(gops_vendors_t *v, uint32_t i, double *weights)
 {
@@ -246,6 +258,14 @@ static void packed(gops_vendors_t *v, uint32_t i)
     case GOPS_AFTER_PITCH: {
         uint32_t site = vd->next_site;
         vd->next_site = GOPS_VENDORS_NONE;
+        // The site chosen before packing was cleared meanwhile: another, or away for a while.
+        if (gops_vendors_site_cleared(v, site)) site = choose_site(v, i, &here, (gops_point_t){0, 0}, 0, v->site_weights);
+        if (site == GOPS_VENDORS_NONE) {
+            commit_site(v, i, GOPS_VENDORS_NONE);
+            vd->state = GOPS_VENDOR_AWAY;
+            vd->t_next = v->now + gops_rng_exponential(&vd->rng, v->params.reactions.return_mean_s[v->mode]);
+            break;
+        }
         commit_site(v, i, site);
         vd->at = pick_pitch(v, i, site);
         vd->from = here;
@@ -321,6 +341,10 @@ static bool advance(gops_vendors_t *v, uint32_t i, double *weights)
             go_off(v, i);
             return true;
         }
+        if (vd->chosen && gops_vendors_site_cleared(v, vd->site)) { // cleared on the way: choose on arrival
+            commit_site(v, i, GOPS_VENDORS_NONE);
+            vd->chosen = false;
+        }
         if (vd->t_next > v->now) return false;
         arrive_at_pitch(v, i, weights);
         return false;
@@ -328,6 +352,10 @@ static bool advance(gops_vendors_t *v, uint32_t i, double *weights)
     case GOPS_VENDOR_TRADING: {
         if (!stay) {
             start_packing(v, i, GOPS_AFTER_OFF);
+            return false;
+        }
+        if (gops_vendors_site_cleared(v, vd->site)) {
+            leave_cleared(v, i, weights);
             return false;
         }
         if (v->now >= vd->quiet_until) {

@@ -2,8 +2,10 @@
 // The vendors model's measures: vendor-hours inside and outside the points, stall
 // occupancy, obstruction minutes (plain and weighted by footfall), the cat-and-mouse
 // (reactions, relocations per patrol hour, return times, displacement), complaints, litter,
-// merchants' reports and points, first detection by source, customers, inspections; the
-// KPIs and gauges the world reports and the measures JSON. Reads the model's state only.
+// merchants' reports and points, first detection by source, customers, inspections, moves
+// out of cleared areas; the KPIs (vendor_hours_outside_points and _inside_points,
+// stall_occupancy, obstruction_person_min, vendor_complaints, merchant_reports) and gauges
+// the world reports and the measures JSON. Reads the model's state only.
 #include "vendors/vendors_internal.h"
 
 #include "core/strbuf.h"
@@ -83,6 +85,12 @@ void gops_vendors_measure_step(gops_vendors_t *v)
 
     gops_kpis_t *kpis = gops_world_kpis(v->world);
     gops_kpis_set(kpis, GOPS_KPI_VENDOR_HOURS_OUTSIDE_POINTS, a->outside_s / 3600.0);
+    gops_kpis_set(kpis, GOPS_KPI_VENDOR_HOURS_INSIDE_POINTS, a->inside_s / 3600.0);
+    gops_kpis_set(kpis, GOPS_KPI_OBSTRUCTION_PERSON_MIN, a->obstruction_ped_s / 60.0);
+    gops_kpis_set(kpis, GOPS_KPI_VENDOR_COMPLAINTS, (double)a->complaints);
+    uint64_t reports = 0;
+    for (int c = 0; c < GOPS_CAT_COUNT; c++) reports += v->merchants.reports[c];
+    gops_kpis_set(kpis, GOPS_KPI_MERCHANT_REPORTS, (double)reports);
     // Occupancy of stalls nobody offered is not a number: the KPI stays absent (null).
     if (a->stall_open_s > 0) gops_kpis_set(kpis, GOPS_KPI_STALL_OCCUPANCY, a->stall_occupied_s / a->stall_open_s);
     gops_gauges_t *g = gops_world_gauges(v->world);
@@ -166,6 +174,10 @@ void gops_vendors_measures(const gops_vendors_t *v, gops_vendors_measures_t *out
     for (uint32_t s = 0; s < v->stalls.stall_count; s++) out->at_points_now += occupied(v->stalls.stalls[s].state);
     out->peak_street = a->peak_street;
     out->peak_at_points = a->peak_points;
+    for (uint32_t s = 0; s < v->stalls.stall_count; s++) out->stalls_open_now += v->stalls.stalls[s].state == GOPS_STALL_OPEN;
+    out->cleared_moves = a->cleared_moves;
+    for (uint32_t i = 0; i < v->vendor_count; i++)
+        out->in_cleared_now += street_state(v->vendors[i].state) && gops_vendors_in_cleared(v, v->vendors[i].at);
 }
 
 /// A number, or null for NAN (JSON has no NaN).
@@ -235,6 +247,7 @@ char *gops_vendors_measures_json(const gops_vendors_t *v)
     num(&b, "hygiene_pass_rate", m.pass_rate, &first);
     num(&b, "peak_vendors_street", (double)m.peak_street, &first);
     num(&b, "peak_vendors_at_points", (double)m.peak_at_points, &first);
+    num(&b, "cleared_moves", (double)m.cleared_moves, &first);
     gops_strbuf_printf(&b, "}");
     if (b.failed) {
         gops_strbuf_free(&b);

@@ -7,11 +7,13 @@
 // One step (default every 1 s): read the time and mode; count pedestrians on the footfall
 // grid and update the sites' footfall; read the enforcers (a custom source, else the
 // operations model's teams, else the stand-in); volunteers' hours; plan who wants to trade;
-// stalls; vendors in index order; incidents in index order; footprints; measures.
+// stalls; vendors in index order; incidents in index order; footprints (handed to the crowd);
+// measures.
 // Random numbers: one stream per vendor, per stall, per point, one for the stand-in and one
 // for incidents, all seeded at attach from the world's vendors stream in that order.
 #include "vendors/vendors_internal.h"
 
+#include "crowd/actions.h"
 #include "crowd/crowd.h"
 #include "ops/ops.h"
 
@@ -272,6 +274,10 @@ static void vendors_step(gops_world_t *world, void *state, double dt)
     gops_vendors_step_vendors(v);
     gops_street_step(v);
     gops_vendors_rebuild_obstacles(v);
+    // The crowd walks round the footprints from its next step (it rebuilds its index only
+    // when the version changed).
+    gops_crowd_t *crowd = gops_world_crowd(world);
+    if (crowd) gops_crowd_set_obstacles(crowd, v->obstacles, v->obstacle_count, v->obstacle_version);
     gops_vendors_measure_step(v);
 }
 
@@ -309,6 +315,7 @@ static void vendors_hash(const gops_world_t *world, const void *state, gops_hash
     gops_hash_f64(h, v->acc.obstruction_ped_s);
     gops_hash_u64(h, v->acc.encounters);
     gops_hash_u64(h, v->obstacle_version);
+    gops_vendors_areas_hash(v, h);
 }
 
 static void vendors_destroy(void *state)
@@ -320,6 +327,7 @@ static void vendors_destroy(void *state)
     gops_footfall_free(&v->footfall);
     gops_patrols_free(&v->patrols);
     gops_merchants_free(&v->merchants);
+    gops_vendors_areas_free(v);
     free(v->vendors);
     free(v->incidents);
     free(v->open);

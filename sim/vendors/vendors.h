@@ -112,6 +112,28 @@ gops_status_t gops_vendors_set_mobile(gops_vendors_t *v, int mode, uint32_t coun
 /// Points a merchant earns per valid report (≥ 0): changes report rates (merchants.c).
 gops_status_t gops_vendors_set_points_per_report(gops_vendors_t *v, double points, gops_error_t *err);
 
+/// Most areas one run may clear (reopened ones count).
+#define GOPS_VENDORS_AREA_MAX 64
+
+/// Clears street vendors from an area — a summit's perimeter — until it is reopened
+/// (clearances.c). From the next step: vendors at a pitch site with any pitch cell inside
+/// pack up and move to a site outside (or go away for a while when none is left), nobody
+/// chooses such a site, and guidance points with their centre or a stall inside close (their
+/// licence holders stay away; stalls there are not offered). `ring`: 3 to 10000 points (m),
+/// without the repeated closing point, either orientation. *id (may be NULL) gets its id
+/// (1, 2, … in the order cleared). GOPS_BAD_VALUE for a bad ring or more than
+/// GOPS_VENDORS_AREA_MAX areas, GOPS_NOMEM.
+gops_status_t gops_vendors_clear_area(gops_vendors_t *v, const gops_point_t *ring, uint32_t count, uint32_t *id,
+                                      gops_error_t *err);
+/// Reopens a cleared area: its sites and points are available again from the next step
+/// (unless another cleared area still covers them). GOPS_BAD_VALUE for an unknown id or
+/// an area already reopened.
+gops_status_t gops_vendors_reopen_area(gops_vendors_t *v, uint32_t id, gops_error_t *err);
+/// Whether pitch site `site` / guidance point `point` lies in an area cleared now (false
+/// when out of range).
+bool gops_vendors_site_cleared(const gops_vendors_t *v, uint32_t site);
+bool gops_vendors_point_cleared(const gops_vendors_t *v, uint32_t point);
+
 // ---- state ----------------------------------------------------------------------------
 
 typedef enum gops_vendor_kind {
@@ -190,6 +212,9 @@ typedef struct gops_vendors_measures {
     uint64_t inspections, stalls_inspected, stalls_passed;
     double pass_rate;             ///< stalls passed / inspected, NAN when none
     uint32_t street_now, at_points_now, peak_street, peak_at_points;
+    uint32_t stalls_open_now;     ///< stalls trading now (state open)
+    uint64_t cleared_moves;       ///< street vendors sent off a pitch by a cleared area
+    uint32_t in_cleared_now;      ///< street vendors (set up, trading or packing) in a cleared area now
 } gops_vendors_measures_t;
 
 /// Names of the first-detection sources (index of first_by).

@@ -83,6 +83,12 @@ typedef struct gops_street_incident {
     uint32_t ops_id;               ///< operations incident id, 0 when none
 } gops_street_incident_t;
 
+/// An area cleared of street vendors (clearances.c).
+typedef struct gops_vendors_area {
+    gops_path_t ring;              ///< owned points, m
+    bool active;                   ///< false once reopened
+} gops_vendors_area_t;
+
 typedef struct gops_vendors_acc {
     double outside_s, inside_s, stall_open_s, stall_occupied_s;
     double obstruction_s, obstruction_ped_s, point_ped_s, spill_s;
@@ -93,7 +99,7 @@ typedef struct gops_vendors_acc {
     double *returns;               ///< s, return times in the order they happened
     uint32_t return_count, return_cap;
     double displacement_sum;
-    uint64_t displacements, voluntary, complaints, litter;
+    uint64_t displacements, voluntary, complaints, litter, cleared_moves;
     uint32_t peak_street, peak_points;
 } gops_vendors_acc_t;
 
@@ -122,6 +128,11 @@ struct gops_vendors {
     void *enforcer_user;
     gops_enforcer_t *enforcers;    ///< this step's
     uint32_t enforcer_count, enforcer_cap;
+    gops_vendors_area_t areas[GOPS_VENDORS_AREA_MAX]; ///< cleared areas by id − 1
+    uint32_t area_count;
+    uint8_t *site_cleared;         ///< per site: covered by an active area (sites.count)
+    uint8_t *point_cleared;        ///< per guidance point: covered by an active area
+
     gops_vendors_report_fn *report_fn;
     void *report_user;
     bool ops_rates_replaced;
@@ -179,6 +190,13 @@ void gops_street_detect(gops_vendors_t *v, uint32_t index, gops_detector_t by, d
 /// Due merchants' reports, the operations model's detections and closures, the stand-in's
 /// litter clearing and sightings.
 void gops_street_step(gops_vendors_t *v);
+
+// ---- clearances.c -------------------------------------------------------------------------
+
+/// True when p lies in an active cleared area (inside or on its edge).
+bool gops_vendors_in_cleared(const gops_vendors_t *v, gops_point_t p);
+void gops_vendors_areas_hash(const gops_vendors_t *v, gops_hash_t *h);
+void gops_vendors_areas_free(gops_vendors_t *v);
 
 // ---- vendor_measures.c -----------------------------------------------------------------
 
