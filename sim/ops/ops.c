@@ -46,6 +46,7 @@ gops_ops_params_t gops_ops_params_default(void)
     p.coverage_period_s = 300.0;
     p.coverage_limit_s = 300.0;
     p.density_merge_m = 50.0;
+    p.density_trigger = gops_density_trigger_params_default();
     return p;
 }
 
@@ -93,6 +94,8 @@ static gops_status_t check_params(const gops_ops_params_t *p, gops_error_t *err)
         return gops_error_set(err, GOPS_BAD_VALUE, "ops: step_s %g is out of range: expected (0, 3600] s", p->step_s);
     if (!nonneg(p->rain_mm_h))
         return gops_error_set(err, GOPS_BAD_VALUE, "ops: rain_mm_h %g must be ≥ 0", p->rain_mm_h);
+    gops_status_t trigger_st = gops_density_trigger_params_check(&p->density_trigger, err);
+    if (trigger_st != GOPS_OK) return trigger_st;
     for (int k = 0; k < GOPS_ITYPE_COUNT; k++) {
         gops_status_t st = check_type(&p->types[k], gops_itype_name((gops_itype_t)k), err);
         if (st != GOPS_OK) return st;
@@ -744,6 +747,9 @@ gops_ops_t *gops_ops_attach(gops_world_t *world, const gops_ops_params_t *params
         for (uint32_t i = 0; ops->desks && i < ops->desk_cap; i++) ops->desks[i].incident = GOPS_OPS_NONE;
     }
     if (st == GOPS_OK) st = gops_teams_init(ops, err);
+    // The trigger is its own per-tick subsystem (the world owns it even if ops fails below).
+    if (st == GOPS_OK && params->density_trigger.enter_ppm2 > 0)
+        st = gops_density_trigger_attach(world, &params->density_trigger, err);
     if (st == GOPS_OK)
         st = gops_world_add_subsystem(world, OPS_SUBSYSTEM_NAME, params->step_s, ops, ops_step, ops_hash, ops_destroy);
     if (st != GOPS_OK) {
@@ -828,6 +834,27 @@ void gops_ops_report_density_warning(gops_ops_t *ops, gops_point_t at, double de
     if (gops_ops_inject(ops, GOPS_ITYPE_CROWD_GATHERING, at, time_s, GOPS_CHANNEL_DENSITY, &id, &err) != GOPS_OK) return;
     gops_incident_t *inc = &ops->incidents[id - 1];
     if (density_ppm2 >= 5.0) inc->priority = inc->priority0 = GOPS_PRIO_CRITICAL;
+}
+
+gops_status_t gops_ops_report_detected(gops_ops_t *ops, uint32_t incident_id, gops_channel_t channel, double time_s,
+                                       gops_error_t *err)
+{
+    if (incident_id == 0 || incident_id > ops->incident_count)
+        return gops_error_set(err, GOPS_BAD_VALUE, "report incident %u: no such incident (ids so far: 1 to %u)",
+                              incident_id, ops->incident_count);
+    if (channel == GOPS_CHANNEL_NONE || (unsigned)channel >= GOPS_CHANNEL_COUNT)
+        return gops_error_set(err, GOPS_BAD_VALUE, "report incident %u: channel %d is not a detection channel",
+                              incident_id, (int)channel);
+    if (!isfinite(time_s))
+        return gops_error_set(err, GOPS_BAD_VALUE, "report incident %u: time %g s is not finite", incident_id, time_s);
+    gops_incident_t *inc = &ops->incidents[incident_id - 1];
+    if (inc->detected || inc->cleared) return GOPS_OK; // known already, or gone: the report changes nothing
+    // Through the agenda like every other detection, never before the incident happens: its
+    // OCCUR event was queued first, so at an equal time it still comes first (FIFO ties).
+    double now = gops_world_elapsed(ops->world), t = time_s > now ? time_s : now;
+    if (t < inc->t_occur) t = inc->t_occur;
+    gops_ops_schedule(ops, t, GOPS_EV_DETECT, incident_id - 1, 0, channel);
+    return GOPS_OK;
 }
 
 gops_status_t gops_ops_set_rate(gops_ops_t *ops, gops_itype_t type, int mode, double per_hour, gops_error_t *err)
@@ -937,6 +964,12 @@ void gops_ops_set_arc_time(gops_ops_t *ops, gops_arc_time_fn *fn, void *user)
 void gops_ops_set_foot_speed(gops_ops_t *ops, const float *speed)
 {
     gops_travel_set_foot_speed(&ops->travel, speed);
+}
+
+double gops_ops_travel_time(gops_ops_t *ops, gops_travel_mode_t mode, gops_point_t from, gops_point_t to)
+{
+    GOPS_ASSERT((unsigned)mode < GOPS_TRAVEL_MODE_COUNT);
+    return gops_travel_time(&ops->travel, mode, from, to, gops_world_elapsed(ops->world));
 }
 
 double gops_ops_deterrence(const gops_ops_t *ops, gops_point_t at)

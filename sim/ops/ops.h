@@ -10,6 +10,7 @@
 
 #include "gridops/gridops.h"
 #include "ops/centre.h"
+#include "ops/density_trigger.h"
 #include "ops/dispatch.h"
 #include "ops/incident_log.h"
 #include "ops/incident_types.h"
@@ -53,6 +54,8 @@ typedef struct gops_ops_params {
     double coverage_limit_s;                       ///< s, "reachable within" for coverage_5min (300)
     double density_merge_m;                        ///< m, a density warning this close to an open
                                                    ///< crowd incident joins it (50)
+    gops_density_trigger_params_t density_trigger; ///< switch to emergency on lasting density warnings
+                                                   ///< (off by default; density_trigger.h)
 } gops_ops_params_t;
 
 /// The documented defaults: FACTS.md's numbers where they exist (23 task force, 17 mobile
@@ -82,6 +85,14 @@ gops_status_t gops_ops_inject(gops_ops_t *ops, gops_itype_t type, gops_point_t a
 /// incident within density_merge_m (detecting it if still unseen) or opens a new one,
 /// critical from 5 persons/m² (VALIDATION.md: dangerous above 5), else high.
 void gops_ops_report_density_warning(gops_ops_t *ops, gops_point_t at, double density_ppm2, double time_s);
+/// A report about an incident that already exists (a merchant or a citizen calls it in,
+/// from the vendors model): the centre detects it through `channel` (GOPS_CHANNEL_REPORT
+/// for reports) at time_s (s since start; earlier means now, and never before it occurs),
+/// on the normal detection path, so detection by channel and its latency count it. No effect
+/// when it is already detected (an earlier channel keeps the credit) or cleared.
+/// GOPS_BAD_VALUE for an unknown id, channel NONE or an unknown channel, a non-finite time.
+gops_status_t gops_ops_report_detected(gops_ops_t *ops, uint32_t incident_id, gops_channel_t channel, double time_s,
+                                       gops_error_t *err);
 /// Sets a type's rate (per hour, day mean) in one mode, or in every mode when mode < 0.
 gops_status_t gops_ops_set_rate(gops_ops_t *ops, gops_itype_t type, int mode, double per_hour, gops_error_t *err);
 /// Rain (mm/h, ≥ 0): waterlogging happens at 1 per hour per 10 mm/h by default.
@@ -111,6 +122,9 @@ gops_status_t gops_ops_set_drone_route(gops_ops_t *ops, const gops_point_t *pts,
 void gops_ops_set_arc_time(gops_ops_t *ops, gops_arc_time_fn *fn, void *user);
 /// Crowd-aware walking for the field model: relative speed per walkable cell (NULL: free).
 void gops_ops_set_foot_speed(gops_ops_t *ops, const float *speed);
+/// Time (s) a team travelling in `mode` needs now from `from` to `to` (m): the same answer
+/// dispatch uses (travel.h), through live traffic when the arc-time hook is set.
+double gops_ops_travel_time(gops_ops_t *ops, gops_travel_mode_t mode, gops_point_t from, gops_point_t to);
 
 /// Share (0..1) of vending or parking incidents prevented at `at` by staffed posts nearby,
 /// for the vendors and traffic models.

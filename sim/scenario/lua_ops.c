@@ -573,8 +573,28 @@ static int lua_set_incident_rate(lua_State *L)
     return 0;
 }
 
+/// travel_time(from, to [, "vehicle" | "foot"]) -> seconds a team needs now between two
+/// locations (points {x, y} or place names): the answer dispatch uses, by vehicle through
+/// the simulated traffic when the run has it (default "vehicle").
+static int lua_travel_time(lua_State *L)
+{
+    gops_ops_t *ops = need_ops(L, "travel_time");
+    gops_point_t from = check_location(L, 1, "travel_time", "from");
+    gops_point_t to = check_location(L, 2, "travel_time", "to");
+    static const char *const modes[] = {"foot", "vehicle"};
+    gops_travel_mode_t mode = GOPS_TRAVEL_VEHICLE;
+    if (!lua_isnoneornil(L, 3)) {
+        const char *name = luaL_checkstring(L, 3);
+        if (strcmp(name, "foot") == 0) mode = GOPS_TRAVEL_FOOT;
+        else if (strcmp(name, "vehicle") != 0) gops_lua_unknown_name(L, "travel_time", "travel mode", name, modes, 2);
+    }
+    lua_pushnumber(L, gops_ops_travel_time(ops, mode, from, to));
+    return 1;
+}
+
 void gops_lua_ops_register_api(gops_scenario_t *sc)
 {
+    gops_scenario_register(sc, "travel_time", lua_travel_time);
     gops_scenario_register(sc, "incident", lua_incident);
     gops_scenario_register(sc, "incident_state", lua_incident_state);
     gops_scenario_register(sc, "ops_status", lua_ops_status);

@@ -9,7 +9,9 @@
 
 #include "core/nearest.h"
 #include "core/simtime.h"
+#include "traffic/lab_maps.h"
 #include "traffic/traffic.h"
+#include "world/map_build.h"
 #include "world/geometry.h"
 #include "world/world_internal.h"
 
@@ -642,8 +644,407 @@ static int lua_traffic_counts(lua_State *L)
     return 1;
 }
 
+// ---- lab road networks (road_lab{}) and their measuring tools -----------------------------
+
+static const char *const road_class_names[] = {"arterial", "secondary", "local", "service"};
+static const char *const control_names[] = {"priority", "signal", "yield", "roundabout"};
+
+/// Index of `name` in names[count], or a Lua error listing them.
+static int check_option(lua_State *L, const char *name, const char *fn, const char *what, const char *const *names,
+                        size_t count)
+{
+    for (size_t k = 0; k < count; k++)
+        if (strcmp(names[k], name) == 0) return (int)k;
+    return gops_lua_unknown_name(L, fn, what, name, names, count);
+}
+
+/// {x, y} at stack index idx.
+static gops_point_t read_xy(lua_State *L, int idx, const char *what)
+{
+    if (!lua_istable(L, idx)) gops_lua_fail(L, "%s: expected a point {x, y} in metres, found %s", what, luaL_typename(L, idx));
+    gops_point_t p = {read_coordinate(L, idx, 1, what), read_coordinate(L, idx, 2, what)};
+    if (fabs(p.x) > 1e5 || fabs(p.y) > 1e5) gops_lua_fail(L, "%s: the point (%g, %g) is beyond ±100000 m", what, p.x, p.y);
+    return p;
+}
+
+/// Pushes a list of the string keys of the table at idx in sorted order (pairs() order is
+/// random in Lua 5.4, and feature order decides node numbering); returns its index.
+static int sorted_keys(lua_State *L, int idx, const char *what)
+{
+    lua_newtable(L);
+    int names = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING) gops_lua_fail(L, "%s: expected name = value entries", what);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, names, luaL_len(L, names) + 1);
+    }
+    lua_getglobal(L, "table");
+    lua_getfield(L, -1, "sort");
+    lua_pushvalue(L, names);
+    lua_call(L, 1, 0);
+    lua_pop(L, 1);
+    return names;
+}
+
+/// Optional number field of the table at idx (no range: the caller checks); dflt when absent.
+static double number_field(lua_State *L, int idx, const char *key, double dflt, const char *what)
+{
+    lua_getfield(L, idx, key);
+    double v = dflt;
+    if (!lua_isnil(L, -1)) {
+        if (!lua_isnumber(L, -1)) gops_lua_fail(L, "%s: %s: expected a number, found a %s", what, key, luaL_typename(L, -1));
+        v = lua_tonumber(L, -1);
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+static void lab_roads(lua_State *L, gops_map_t *map)
+{
+    static const char *const road_keys[] = {"id", "points", "lanes", "speed_kmh", "oneway", "class"};
+    lua_getfield(L, 1, "roads");
+    int list = lua_gettop(L);
+    if (!lua_istable(L, list)) gops_lua_fail(L, "road_lab: roads: expected a list of roads {id = ..., points = {x1, y1, x2, y2, ...}}");
+    lua_Integer n = luaL_len(L, list);
+    if (n < 1 || n > 10000) gops_lua_fail(L, "road_lab: roads: expected 1 to 10000 roads, found %lld", (long long)n);
+    for (lua_Integer r = 1; r <= n; r++) {
+        char what[64];
+        snprintf(what, sizeof what, "road_lab: roads[%lld]", (long long)r);
+        lua_rawgeti(L, list, r);
+        int t = lua_gettop(L);
+        if (!lua_istable(L, t)) gops_lua_fail(L, "%s: expected a table {id = ..., points = {...}}", what);
+        gops_lua_check_keys(L, t, what, road_keys, sizeof road_keys / sizeof *road_keys);
+        gops_lab_road_t road = {.road_class = GOPS_ROAD_SECONDARY, .lanes = 1, .speed_kmh = 50};
+        lua_getfield(L, t, "id");
+        if (lua_type(L, -1) != LUA_TSTRING) gops_lua_fail(L, "%s: id: expected a name", what);
+        road.id = lua_tostring(L, -1); // anchored on the stack below
+        if (gops_map_find_id(map, road.id) >= 0) gops_lua_fail(L, "%s: id \"%s\" is used twice", what, road.id);
+        lua_getfield(L, t, "points");
+        int pts = lua_gettop(L);
+        if (!lua_istable(L, pts)) gops_lua_fail(L, "%s: points: expected {x1, y1, x2, y2, ...} in metres", what);
+        lua_Integer k = luaL_len(L, pts);
+        if (k < 4 || k % 2 != 0 || k > 200000)
+            gops_lua_fail(L, "%s: points: expected at least 2 points as {x1, y1, x2, y2, ...}, found %lld numbers", what,
+                          (long long)k);
+        gops_point_t *xy = lua_newuserdatauv(L, (size_t)(k / 2) * sizeof *xy, 0);
+        for (lua_Integer i = 0; i < k / 2; i++)
+            xy[i] = (gops_point_t){read_coordinate(L, pts, (int)(2 * i + 1), what), read_coordinate(L, pts, (int)(2 * i + 2), what)};
+        road.pts = xy;
+        road.count = (uint32_t)(k / 2);
+        double lanes = number_field(L, t, "lanes", 1, what);
+        if (!(lanes >= 1 && lanes <= 16 && lanes == floor(lanes))) gops_lua_fail(L, "%s: lanes: expected a whole number 1 to 16", what);
+        road.lanes = (int)lanes;
+        road.speed_kmh = number_field(L, t, "speed_kmh", 50, what);
+        if (!(road.speed_kmh > 0 && road.speed_kmh <= 150)) gops_lua_fail(L, "%s: speed_kmh: expected (0, 150] km/h", what);
+        lua_getfield(L, t, "oneway");
+        if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TBOOLEAN) gops_lua_fail(L, "%s: oneway: expected true or false", what);
+        road.oneway = lua_toboolean(L, -1);
+        lua_getfield(L, t, "class");
+        if (!lua_isnil(L, -1))
+            road.road_class = (gops_road_class_t)check_option(L, luaL_checkstring(L, -1), what, "road class", road_class_names, 4);
+        gops_error_t err;
+        if (gops_lab_add_road(map, &road, &err) < 0) gops_lua_fail(L, "%s: %s", what, err.message);
+        lua_settop(L, list);
+    }
+    lua_pop(L, 1);
+}
+
+static void lab_points(lua_State *L, gops_map_t *map, const char *key)
+{
+    bool junctions = key[0] == 'j';
+    lua_getfield(L, 1, key);
+    int t = lua_gettop(L);
+    if (lua_isnil(L, t)) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (!lua_istable(L, t))
+        gops_lua_fail(L, "road_lab: %s: expected name = %s entries", key, junctions ? "{at = {x, y}, control = ...}" : "{x, y}");
+    int names = sorted_keys(L, t, junctions ? "road_lab: junctions" : "road_lab: gateways");
+    lua_Integer n = luaL_len(L, names);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, names, i);
+        const char *name = lua_tostring(L, -1);
+        char what[128];
+        snprintf(what, sizeof what, "road_lab: %s.%.60s", key, name);
+        if (gops_map_find_id(map, name) >= 0) gops_lua_fail(L, "%s: the name \"%s\" is used twice", what, name);
+        lua_gettable(L, t);
+        int v = lua_gettop(L);
+        gops_error_t err;
+        int32_t f;
+        lua_rawgeti(L, names, i);
+        name = lua_tostring(L, -1);
+        if (junctions) {
+            static const char *const keys[] = {"at", "control"};
+            if (!lua_istable(L, v)) gops_lua_fail(L, "%s: expected {at = {x, y}, control = \"signal\"}", what);
+            gops_lua_check_keys(L, v, what, keys, 2);
+            lua_getfield(L, v, "at");
+            gops_point_t at = read_xy(L, lua_gettop(L), what);
+            lua_getfield(L, v, "control");
+            int control = lua_isnil(L, -1) ? GOPS_JUNCTION_SIGNAL
+                                           : check_option(L, luaL_checkstring(L, -1), what, "control", control_names, 4);
+            f = gops_lab_add_junction(map, name, at, (gops_junction_control_t)control, &err);
+        } else {
+            f = gops_lab_add_gateway(map, name, read_xy(L, v, what), &err);
+        }
+        if (f < 0) gops_lua_fail(L, "%s: %s", what, err.message);
+        lua_settop(L, names);
+    }
+    lua_settop(L, t - 1);
+}
+
+/// Car-following parameters of the lab's cars (the car class), for validation set-ups.
+static void lab_cars(lua_State *L, gops_traffic_params_t *p)
+{
+    static const char *const keys[] = {"accel", "decel", "jam_gap_m", "length_m", "speed_factor", "speed_spread", "time_gap_s"};
+    lua_getfield(L, 1, "cars");
+    int t = lua_gettop(L);
+    if (lua_isnil(L, t)) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (!lua_istable(L, t)) gops_lua_fail(L, "road_lab: cars: expected a table {time_gap_s = 1.5, accel = 1.0, ...}");
+    gops_lua_check_keys(L, t, "road_lab: cars", keys, sizeof keys / sizeof *keys);
+    gops_vclass_params_t *c = &p->vclass[GOPS_VCLASS_CAR];
+    struct { const char *key; float *to; double lo, hi; } f[] = {
+        {"time_gap_s", &c->T, 0, 5}, {"accel", &c->a, 0.1, 5}, {"decel", &c->b, 0.1, 9}, {"jam_gap_m", &c->s0, 0, 10},
+        {"length_m", &c->length, 2, 20}, {"speed_factor", &c->v0_factor, 0.3, 1.5}, {"speed_spread", &c->v0_spread, 0, 0.5},
+    };
+    for (size_t k = 0; k < sizeof f / sizeof *f; k++) {
+        double v = number_field(L, t, f[k].key, *f[k].to, "road_lab: cars");
+        if (!(v >= f[k].lo && v <= f[k].hi))
+            gops_lua_fail(L, "road_lab: cars: %s: %g is out of range: expected %g to %g", f[k].key, v, f[k].lo, f[k].hi);
+        *f[k].to = (float)v;
+    }
+    lua_pop(L, 1);
+}
+
+/// road_lab{ roads = {{id =, points = {x1, y1, ...}, lanes = 1, speed_kmh = 50, oneway = false,
+/// class = "secondary"}, ...}, junctions = {name = {at = {x, y}, control = "signal"}},
+/// gateways = {name = {x, y}}, cars = {time_gap_s =, accel =, ...} }: a road network in metres
+/// instead of a map. The run gets traffic on it (no profile demand: feed() and
+/// place_vehicles() bring the vehicles), no incidents or vendors.
+static int lua_road_lab(lua_State *L)
+{
+    gops_scenario_t *sc = gops_scenario_self(L);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (sc->world) return gops_lua_fail(L, "road_lab{} may only be declared while the scenario file loads");
+    if (sc->lab.map) return gops_lua_fail(L, "road_lab{}: a lab is declared already (lab{} or road_lab{}): a scenario has one");
+    if (sc->def.map_path[0]) return gops_lua_fail(L, "road_lab{}: the scenario already has a map; use one or the other");
+    static const char *const keys[] = {"cars", "gateways", "junctions", "roads"};
+    gops_lua_check_keys(L, 1, "road_lab", keys, 4);
+    gops_map_t *map = gops_map_new(sc->def.path);
+    if (!map) return gops_lua_fail(L, "road_lab: not enough memory");
+    sc->lab.map = map; // the scenario owns it from here and frees it if we raise
+    lab_roads(L, map);
+    lab_points(L, map, "junctions");
+    lab_points(L, map, "gateways");
+    gops_error_t err;
+    if (gops_lab_finish(map, &err) != GOPS_OK) return gops_lua_fail(L, "road_lab: %s", err.message);
+    lab_cars(L, &sc->def.traffic_params);
+    return 0;
+}
+
+/// Arcs of the roads given at `arg` (a name or a list of names), in order, along each road's
+/// line (or against it with reverse); raises for unknown roads or closed directions.
+static uint32_t chain_arcs(lua_State *L, gops_traffic_t *trf, int idx, bool reverse, const char *fn, uint32_t **out)
+{
+    bool list = lua_istable(L, idx);
+    lua_Integer n = list ? luaL_len(L, idx) : 1;
+    if (n < 1 || n > 1000) gops_lua_fail(L, "%s: roads: expected a road name or a list of 1 to 1000 names", fn);
+    uint32_t total = 0;
+    for (lua_Integer k = 1; k <= n; k++) {
+        if (list) lua_rawgeti(L, idx, k);
+        else lua_pushvalue(L, idx);
+        total += gops_traffic_road_arcs(trf, check_road(L, lua_gettop(L), fn, trf), NULL, 0);
+        lua_pop(L, 1);
+    }
+    uint32_t *arcs = lua_newuserdatauv(L, (total ? total : 1) * sizeof *arcs, 0);
+    uint32_t *tmp = lua_newuserdatauv(L, (total ? total : 1) * sizeof *tmp, 0);
+    uint32_t used = 0;
+    for (lua_Integer k = 1; k <= n; k++) {
+        if (list) lua_rawgeti(L, idx, k);
+        else lua_pushvalue(L, idx);
+        const char *road = lua_tostring(L, -1);
+        uint32_t m = gops_traffic_road_arcs(trf, road, tmp, total);
+        // Arcs ascend by edge: even ones run along the line, odd ones against it.
+        for (uint32_t j = 0; j < m; j++) {
+            uint32_t a = tmp[reverse ? m - 1 - j : j];
+            if ((a & 1u) != (reverse ? 1u : 0u)) continue;
+            if (isinf(gops_traffic_arc_time(trf, a)))
+                gops_lua_fail(L, "%s: road \"%s\" is closed %s its line here (one-way or closed)", fn, road,
+                              reverse ? "against" : "along");
+            arcs[used++] = a;
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1); // tmp
+    *out = arcs;
+    return used;
+}
+
+/// place_vehicles{ roads = name | {names...}, count =, speed = 0, lane = 0, reverse = false }
+/// -> cars placed: `count` cars evenly along the chain of the roads (along their lines, or
+/// against with reverse), each driving on at random, never leaving.
+static int lua_place_vehicles(lua_State *L)
+{
+    gops_traffic_t *trf = need_traffic(L, "place_vehicles");
+    luaL_checktype(L, 1, LUA_TTABLE);
+    static const char *const keys[] = {"count", "lane", "reverse", "roads", "speed"};
+    gops_lua_check_keys(L, 1, "place_vehicles", keys, 5);
+    double count = number_field(L, 1, "count", NAN, "place_vehicles");
+    if (!(count >= 1 && count <= 100000 && count == floor(count)))
+        return gops_lua_fail(L, "place_vehicles: count: expected a whole number 1 to 100000");
+    double v = number_field(L, 1, "speed", 0, "place_vehicles");
+    if (!(v >= 0 && v <= 60)) return gops_lua_fail(L, "place_vehicles: speed: expected 0 to 60 m/s");
+    double lane = number_field(L, 1, "lane", 0, "place_vehicles");
+    if (!(lane >= 0 && lane < 16 && lane == floor(lane))) return gops_lua_fail(L, "place_vehicles: lane: expected 0 (kerb) to 15");
+    lua_getfield(L, 1, "reverse");
+    bool reverse = lua_toboolean(L, -1);
+    lua_getfield(L, 1, "roads");
+    uint32_t *arcs;
+    uint32_t n = chain_arcs(L, trf, lua_gettop(L), reverse, "place_vehicles", &arcs);
+    lua_pushinteger(L, gops_traffic_place(trf, arcs, n, (uint32_t)count, (uint32_t)lane, v));
+    return 1;
+}
+
+/// The gateway node a feed end names: a gateway of road_lab{} (or any map feature) by id,
+/// or a point {x, y}; raises when no gateway node lies within 30 m of it.
+static uint32_t check_gateway(lua_State *L, int idx, gops_traffic_t *trf, const char *what)
+{
+    gops_point_t p;
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        const gops_map_t *map = district_of(L)->map;
+        int32_t f = gops_map_find_id(map, lua_tostring(L, idx));
+        if (f < 0) no_such_feature(L, what, "gateway", lua_tostring(L, idx), map, GOPS_FEAT_TRANSIT, NULL, NULL);
+        p = map->features[f].at;
+    } else {
+        p = read_xy(L, idx, what);
+    }
+    uint32_t node = gops_traffic_node_near(trf, p.x, p.y, GOPS_ROAD_GATEWAY_M);
+    if (node == GOPS_TRAFFIC_NONE || !district_of(L)->roads->nodes[node].gateway)
+        gops_lua_fail(L, "%s: no gateway (a road end with a transit point of mode edge) within %.0f m of (%.1f, %.1f)", what,
+                      GOPS_ROAD_GATEWAY_M, p.x, p.y);
+    return node;
+}
+
+/// feed{ from = gateway, to = gateway, per_hour = q, keep = n }: cars enter at `from` and
+/// leave at `to`, q per hour evenly spaced and/or n kept waiting to enter (saturation).
+/// Calling it again for the same pair replaces it; per_hour = 0 and keep = 0 stop it.
+static int lua_feed(lua_State *L)
+{
+    gops_traffic_t *trf = need_traffic(L, "feed");
+    luaL_checktype(L, 1, LUA_TTABLE);
+    static const char *const keys[] = {"from", "keep", "per_hour", "to"};
+    gops_lua_check_keys(L, 1, "feed", keys, 4);
+    lua_getfield(L, 1, "from");
+    uint32_t from = check_gateway(L, lua_gettop(L), trf, "feed: from");
+    lua_getfield(L, 1, "to");
+    uint32_t to = check_gateway(L, lua_gettop(L), trf, "feed: to");
+    double per_hour = number_field(L, 1, "per_hour", 0, "feed");
+    double keep = number_field(L, 1, "keep", 0, "feed");
+    if (!(keep >= 0 && keep <= 500 && keep == floor(keep))) return gops_lua_fail(L, "feed: keep: expected a whole number 0 to 500");
+    gops_error_t err;
+    if (gops_traffic_set_feed(trf, from, to, per_hour, (uint32_t)keep, &err) != GOPS_OK)
+        return gops_lua_fail(L, "feed: %s", err.message);
+    return 0;
+}
+
+/// detector(name, road, {x, y}): a loop detector across the road's segment nearest to the
+/// point (both directions), where the point projects onto it.
+static int lua_detector(lua_State *L)
+{
+    gops_traffic_t *trf = need_traffic(L, "detector");
+    const char *name = luaL_checkstring(L, 1);
+    const char *road = check_road(L, 2, "detector", trf);
+    uint32_t e = pick_segment(L, trf, road, 3, "detector");
+    gops_point_t p = {read_coordinate(L, 3, 1, "detector"), read_coordinate(L, 3, 2, "detector")};
+    const gops_district_t *d = district_of(L);
+    const gops_road_edge_t *E = &d->roads->edges[e];
+    const gops_path_t *line = &d->map->features[E->road].u.road.line;
+    double best = INFINITY, s_best = 0, run = 0;
+    for (uint32_t v = E->first_vertex; v < E->last_vertex && v + 1 < line->count; v++) {
+        gops_point_t c;
+        double dist = gops_point_segment_distance(p, line->pts[v], line->pts[v + 1], &c);
+        if (dist < best) best = dist, s_best = run + hypot(c.x - line->pts[v].x, c.y - line->pts[v].y);
+        run += hypot(line->pts[v + 1].x - line->pts[v].x, line->pts[v + 1].y - line->pts[v].y);
+    }
+    gops_error_t err;
+    if (gops_traffic_add_detector(trf, name, e, fmin(s_best, E->length_m), &err) != GOPS_OK)
+        return gops_lua_fail(L, "detector: %s", err.message);
+    return 0;
+}
+
+static void check_detector(lua_State *L, gops_traffic_t *trf, const char *fn, const char *name,
+                           gops_traffic_detector_info_t *info)
+{
+    if (!gops_traffic_detector(trf, name, info))
+        gops_lua_fail(L, "%s: unknown detector \"%s\" (declare it with detector(name, road, {x, y}))", fn, name);
+}
+
+/// detector_count(name) -> vehicles that passed, and the time of the last passage (s since
+/// the start; nil before the first).
+static int lua_detector_count(lua_State *L)
+{
+    gops_traffic_t *trf = need_traffic(L, "detector_count");
+    gops_traffic_detector_info_t info;
+    check_detector(L, trf, "detector_count", luaL_checkstring(L, 1), &info);
+    lua_pushinteger(L, (lua_Integer)info.count);
+    if (info.count) lua_pushnumber(L, info.last_s);
+    else lua_pushnil(L);
+    return 2;
+}
+
+/// detector_times(name) -> {t1, t2, ...}: every passage time (s since the start), in order.
+static int lua_detector_times(lua_State *L)
+{
+    gops_traffic_t *trf = need_traffic(L, "detector_times");
+    const char *name = luaL_checkstring(L, 1);
+    gops_traffic_detector_info_t info;
+    check_detector(L, trf, "detector_times", name, &info);
+    if (info.count > 1000000) return gops_lua_fail(L, "detector_times: \"%s\" has %llu passages: more than a list holds",
+                                                   name, (unsigned long long)info.count);
+    uint32_t n = (uint32_t)info.count;
+    double *t = lua_newuserdatauv(L, (n ? n : 1) * sizeof *t, 0);
+    gops_traffic_detector_times(trf, name, t, n);
+    lua_createtable(L, (int)n, 0);
+    for (uint32_t k = 0; k < n; k++) {
+        lua_pushnumber(L, t[k]);
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    return 1;
+}
+
+/// road_flow(road [, {x, y}]) -> veh/h of motor vehicles leaving the road's segment nearest
+/// to the point (both directions added) over the last five measurement windows; without a
+/// point, the mean over the road's segments.
+static int lua_road_flow(lua_State *L)
+{
+    gops_traffic_t *trf = need_traffic(L, "road_flow");
+    const char *road = check_road(L, 1, "road_flow", trf);
+    uint32_t *arcs;
+    uint32_t n = select_arcs(L, trf, road, 2, "road_flow", &arcs);
+    double sum = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        gops_traffic_arc_measures_t m;
+        gops_traffic_arc_measures(trf, arcs[i], &m);
+        sum += m.flow_vph;
+    }
+    lua_pushnumber(L, n ? sum / (n / 2.0) : 0.0); // two arcs per segment
+    return 1;
+}
+
 void gops_lua_traffic_register_api(gops_scenario_t *sc)
 {
+    gops_scenario_register(sc, "road_lab", lua_road_lab);
+    gops_scenario_register(sc, "place_vehicles", lua_place_vehicles);
+    gops_scenario_register(sc, "feed", lua_feed);
+    gops_scenario_register(sc, "detector", lua_detector);
+    gops_scenario_register(sc, "detector_count", lua_detector_count);
+    gops_scenario_register(sc, "detector_times", lua_detector_times);
+    gops_scenario_register(sc, "road_flow", lua_road_flow);
     gops_scenario_register(sc, "close_road", lua_close_road);
     gops_scenario_register(sc, "open_road", lua_open_road);
     gops_scenario_register(sc, "set_oneway", lua_set_oneway);

@@ -24,6 +24,8 @@
 #define FORCE_WAIT_S 45.0      // after this long, waiting pedestrians at a zebra go regardless
 #define LANE_REACH_M 2.0       // a pedestrian this close to a lane's centre line blocks it
 
+static bool traffic_gap(const gops_traffic_t *trf, uint32_t c);
+
 gops_status_t trf_crossings_init(gops_traffic_t *trf, gops_error_t *err)
 {
     trf_crossings_t *C = &trf->crossings;
@@ -107,6 +109,11 @@ static void start_crossing(gops_traffic_t *trf, trf_ped_queue_t *q, uint32_t k, 
     if (!push_walk(q, start, flags)) return;
     memmove(q->deadline + k, q->deadline + k + 1, (q->waiting - k - 1) * sizeof *q->deadline);
     q->waiting--;
+}
+
+bool gops_traffic_crossing_clear(const gops_traffic_t *trf, uint32_t c)
+{
+    return c < trf->crossings.count && traffic_gap(trf, c);
 }
 
 // True when no vehicle on the leg's approach reaches the crossing within PED_GAP_S (and

@@ -4,6 +4,8 @@
 // them exactly as from a file; gops_map_destroy frees them.
 #include "traffic/lab_maps.h"
 
+#include "world/map_build.h"
+
 #include <math.h>
 
 #define PI 3.14159265358979323846
@@ -200,4 +202,86 @@ gops_map_t *gops_lab_grid(int nx, int ny, double spacing_m, int lanes)
             point(&L, GOPS_FEAT_JUNCTION, (gops_point_t){i * spacing_m, j * spacing_m}, GOPS_JUNCTION_SIGNAL);
     free(pts);
     return finish(&L);
+}
+
+// ---- piece by piece ------------------------------------------------------------------------
+
+int32_t gops_lab_add_road(gops_map_t *m, const gops_lab_road_t *r, gops_error_t *err)
+{
+    const char *id = r->id ? r->id : "";
+    if (!r->id || !r->id[0]) {
+        gops_error_set(err, GOPS_BAD_VALUE, "%s: a road needs an id", m->path);
+        return -1;
+    }
+    if (r->count < 2 || !r->pts) {
+        gops_error_set(err, GOPS_BAD_VALUE, "%s: road \"%s\" has %u points: expected at least 2", m->path, id, r->count);
+        return -1;
+    }
+    for (uint32_t k = 0; k < r->count; k++)
+        if (!isfinite(r->pts[k].x) || !isfinite(r->pts[k].y) || fabs(r->pts[k].x) > 1e5 || fabs(r->pts[k].y) > 1e5) {
+            gops_error_set(err, GOPS_BAD_VALUE, "%s: road \"%s\": point %u is not within ±100000 m", m->path, id, k + 1);
+            return -1;
+        }
+    if (r->lanes < 1 || r->lanes > 16 || !(r->speed_kmh > 0 && r->speed_kmh <= 150) ||
+        (unsigned)r->road_class >= GOPS_ROAD_CLASS_COUNT) {
+        gops_error_set(err, GOPS_BAD_VALUE, "%s: road \"%s\": %d lanes at %g km/h: expected 1 to 16 lanes and (0, 150] km/h",
+                       m->path, id, r->lanes, r->speed_kmh);
+        return -1;
+    }
+    int32_t f = gops_map_add_point(m, GOPS_FEAT_ROAD, id, r->pts[0].x, r->pts[0].y, err);
+    if (f < 0) return -1;
+    gops_feature_t *F = &m->features[f];
+    gops_road_t *road = &F->u.road;
+    road->line.pts = malloc(r->count * sizeof *road->line.pts);
+    F->name_en = strdup(id);
+    if (!road->line.pts || !F->name_en || !F->id) {
+        gops_error_set(err, GOPS_NOMEM, "%s: out of memory adding road \"%s\"", m->path, id);
+        return -1; // the feature stays; gops_map_destroy frees what it holds
+    }
+    memcpy(road->line.pts, r->pts, r->count * sizeof *r->pts);
+    road->line.count = r->count;
+    road->road_class = r->road_class;
+    road->lanes = r->lanes;
+    road->oneway = r->oneway;
+    road->speed_kmh = r->speed_kmh;
+    road->width_m = r->lanes * 3.5 * (r->oneway ? 1 : 2);
+    road->sidewalk_left_m = road->sidewalk_right_m = 3;
+    return f;
+}
+
+int32_t gops_lab_add_junction(gops_map_t *m, const char *id, gops_point_t at, gops_junction_control_t control,
+                              gops_error_t *err)
+{
+    if ((unsigned)control >= GOPS_JUNCTION_CONTROL_COUNT) {
+        gops_error_set(err, GOPS_BAD_VALUE, "%s: junction %s: unknown control %d", m->path, id ? id : "", (int)control);
+        return -1;
+    }
+    int32_t f = gops_map_add_point(m, GOPS_FEAT_JUNCTION, id, at.x, at.y, err);
+    if (f >= 0) m->features[f].u.junction.control = control;
+    return f;
+}
+
+int32_t gops_lab_add_gateway(gops_map_t *m, const char *id, gops_point_t at, gops_error_t *err)
+{
+    int32_t f = gops_map_add_point(m, GOPS_FEAT_TRANSIT, id, at.x, at.y, err);
+    if (f >= 0) m->features[f].u.transit.mode = GOPS_TRANSIT_EDGE;
+    return f;
+}
+
+gops_status_t gops_lab_finish(gops_map_t *m, gops_error_t *err)
+{
+    m->min_x = m->min_y = INFINITY;
+    m->max_x = m->max_y = -INFINITY;
+    bool roads = false;
+    for (uint32_t i = 0; i < m->feature_count; i++) {
+        const gops_feature_t *f = &m->features[i];
+        if (f->kind == GOPS_FEAT_ROAD) {
+            roads = true;
+            for (uint32_t k = 0; k < f->u.road.line.count; k++) grow_bounds(m, f->u.road.line.pts[k]);
+        } else {
+            grow_bounds(m, f->at);
+        }
+    }
+    if (!roads) return gops_error_set(err, GOPS_MAP, "%s: a road lab needs at least one road", m->path);
+    return GOPS_OK;
 }

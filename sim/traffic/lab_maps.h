@@ -6,6 +6,7 @@
 #ifndef GOPS_TRAFFIC_LAB_MAPS_H
 #define GOPS_TRAFFIC_LAB_MAPS_H
 
+#include "gridops/status.h"
 #include "world/map.h"
 
 #include <stdbool.h>
@@ -36,5 +37,33 @@ gops_map_t *gops_lab_detour(void);
 /// with `lanes` lanes per direction at 50 km/h, running half a block past the outer
 /// junctions to gateways.
 gops_map_t *gops_lab_grid(int nx, int ny, double spacing_m, int lanes);
+
+// ---- building lab road maps piece by piece (road_lab{} in scenarios) ----------------------
+
+/// One road of a lab map: its line in local metres (at least 2 points), class, lanes per
+/// direction (total when one-way, 1..16), direction rule and limit; sidewalks 3 m each side.
+typedef struct gops_lab_road {
+    const char *id;                ///< feature id (also its English name), required
+    gops_road_class_t road_class;
+    int lanes;
+    bool oneway;                   ///< traffic only along the line
+    double speed_kmh;              ///< (0, 150]
+    const gops_point_t *pts;
+    uint32_t count;
+} gops_lab_road_t;
+
+/// Appends a road to a map made with gops_map_new (world/map_build.h). Returns the feature
+/// index, or -1 with err (GOPS_BAD_VALUE naming the road: no id, fewer than 2 points,
+/// coordinates not finite or beyond ±100 km, lanes or speed out of range; GOPS_NOMEM).
+int32_t gops_lab_add_road(gops_map_t *map, const gops_lab_road_t *road, gops_error_t *err);
+/// Appends a junction (traffic control at the road node there) or a gateway (a transit
+/// point of mode `edge`: vehicles enter and leave the map at the road node within 30 m).
+int32_t gops_lab_add_junction(gops_map_t *map, const char *id, gops_point_t at, gops_junction_control_t control,
+                              gops_error_t *err);
+int32_t gops_lab_add_gateway(gops_map_t *map, const char *id, gops_point_t at, gops_error_t *err);
+/// Sets the map's bounds over every road vertex and point feature (gops_map_finish knows
+/// only points and polygons). Call once after adding the features. GOPS_MAP when the map
+/// has no road.
+gops_status_t gops_lab_finish(gops_map_t *map, gops_error_t *err);
 
 #endif

@@ -569,6 +569,8 @@ void trf_move(gops_traffic_t *trf)
         uint32_t arc = net->lanes[lane].arc;
         const gops_tnet_arc_t *A = &net->arcs[arc];
         bool head = gops_lane_leader(&trf->index, lane, i) == UINT32_MAX;
+        float s_old = V->s[i];
+        if (trf->detectors.count) trf_detectors_pass(trf, i, arc, s_old, trf->s_next[i]);
         V->s[i] = trf->s_next[i];
         V->v[i] = trf->v_next[i];
         if (V->lc_timer[i] > 0) V->lc_timer[i] -= dt;
@@ -610,8 +612,14 @@ void trf_move(gops_traffic_t *trf)
         }
         pass_blocker(trf, i, lane, A);
         if (V->s[i] > A->length) {
-            transfer(trf, i, arc, V->s[i] - A->length);
-            if (V->lane[i] != lane) continue;
+            float s_over = V->s[i] - A->length;
+            transfer(trf, i, arc, s_over);
+            if (V->lane[i] != lane) {
+                // Detectors near the start of the arc it entered, passed within this step.
+                if (trf->detectors.count)
+                    trf_detectors_pass(trf, i, net->lanes[V->lane[i]].arc, s_old - A->length, s_over);
+                continue;
+            }
         }
         // Stuck detection: standing at the head of a lane (not for a red light's sake alone:
         // a red never lasts the limit).

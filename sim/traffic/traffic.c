@@ -15,7 +15,6 @@
 #include <string.h>
 
 #define PED_BLOCK_PENALTY_S 300.0f  // routing avoids arcs with pedestrians on the carriageway
-#define QUEUE_DISCHARGE_MPS 3.5f    // m of queue a lane discharges per second (~1,800 veh/h at 7 m)
 
 gops_traffic_params_t gops_traffic_params_default(void)
 {
@@ -35,6 +34,7 @@ gops_traffic_params_t gops_traffic_params_default(void)
         .critical_gap_roundabout_s = 3.0,
         .warm_up_s = 600.0,
         .recycle = false,
+        .responder_delay_share = 0.5,
     };
     for (int c = 0; c < GOPS_VCLASS_COUNT; c++) p.vclass[c] = gops_vclass_default((gops_vclass_t)c);
     return p;
@@ -58,6 +58,9 @@ static gops_status_t check_params(const gops_traffic_params_t *p, gops_error_t *
     if (!(p->turn_speed_right_mps > 0) || !(p->turn_speed_left_mps > 0) || !(p->critical_gap_s >= 0) ||
         !(p->critical_gap_roundabout_s >= 0))
         return gops_error_set(err, GOPS_BAD_VALUE, "traffic: turn speeds must be positive and critical gaps non-negative");
+    if (!(p->responder_delay_share >= 0 && p->responder_delay_share <= 1))
+        return gops_error_set(err, GOPS_BAD_VALUE, "traffic: responder delay share %g is out of range; expected 0 to 1",
+                              p->responder_delay_share);
     for (int c = 0; c < GOPS_VCLASS_COUNT; c++) {
         const gops_vclass_params_t *v = &p->vclass[c];
         if (!(v->v0_max_mps > 0 && v->v0_factor > 0 && v->v0_spread >= 0 && v->a > 0 && v->b > 0 && v->T >= 0 &&
@@ -76,6 +79,8 @@ static void destroy(void *state)
 {
     gops_traffic_t *trf = state;
     if (!trf) return;
+    trf_detectors_free(trf);
+    trf_feeds_free(trf);
     trf_parking_free(trf);
     trf_buses_free(trf);
     trf_demand_free(trf);
@@ -328,7 +333,7 @@ static void refresh_estimates(gops_traffic_t *trf)
         float queue = trf->measures.queue_m[a];
         uint32_t lanes = A->lanes - A->first_general;
         if (queue > 0) {
-            float q = A->free_time + queue / (QUEUE_DISCHARGE_MPS * (float)(lanes ? lanes : 1));
+            float q = A->free_time + queue / (TRF_QUEUE_DISCHARGE_MPS * (float)(lanes ? lanes : 1));
             if (q > meas) meas = q;
         }
         trf->tt_est[a] = 0.5f * trf->tt_est[a] + 0.5f * meas;
@@ -401,6 +406,7 @@ static void step_once(gops_traffic_t *trf)
     trf_parking_step(trf);
     trf_buses_step(trf);
     trf_index_refresh(trf);
+    trf_feeds_step(trf);
     trf_demand_step(trf);
     trf_index_refresh(trf);
     trf_crossings_update(trf);
@@ -777,6 +783,8 @@ void gops_traffic_hash(const gops_traffic_t *trf, gops_hash_t *h)
     gops_hash_f64(h, trf->demand.next_vehicle);
     gops_hash_f64(h, trf->demand.next_ebike);
     for (uint32_t g = 0; g < trf->places.gateway_count; g++) gops_hash_u64(h, trf->demand.queue_len[g]);
+    trf_feeds_hash(trf, h);     // nothing without scenario feeds or detectors: older hashes stay
+    trf_detectors_hash(trf, h);
     for (uint32_t s = 0; s < trf->signals.count * GOPS_MODE_COUNT; s++) {
         const gops_signal_plan_t *plan = &trf->signals.plans[s];
         gops_hash_u64(h, plan->phase_count);

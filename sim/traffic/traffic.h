@@ -43,6 +43,9 @@ typedef struct gops_traffic_params {
     /// Vehicles that finish a trip start a new one at a gateway at once (benchmarks and
     /// long checks keep a constant fleet); default false.
     bool recycle;
+    /// Share (0..1) of the congestion delay above free flow that the coordination centre's
+    /// vehicle teams still meet (gops_traffic_responder_arc_time); default 0.5, an assumption.
+    double responder_delay_share;
 } gops_traffic_params_t;
 
 gops_traffic_params_t gops_traffic_params_default(void);
@@ -113,6 +116,37 @@ uint32_t gops_traffic_fill(gops_traffic_t *traffic, uint32_t count);
 /// double-parked car (blocking the lane), as illegal parking does. False when no such vehicle.
 bool gops_traffic_double_park(gops_traffic_t *traffic, uint32_t id, double dwell_s);
 
+// ---- lab set-ups and validation: vehicles a scenario brings, loop detectors -----------------
+
+/// Places `count` cars evenly along the chain of arcs (in the order given, e.g. the two
+/// halves of a ring), in motor lane `lane` (0 = kerb) at speed v (m/s), each driving on at
+/// random (never leaving). Spots already taken are skipped. Returns how many were placed;
+/// 0 for an arc or lane out of range, or cars closer than a car length plus 0.5 m.
+uint32_t gops_traffic_place(gops_traffic_t *traffic, const uint32_t *arcs, uint32_t arc_count, uint32_t count,
+                            uint32_t lane, double v);
+/// Sends cars from gateway node `from_node` to leave by gateway node `exit_node`: per_hour
+/// evenly spaced (the first at once), and/or keeping `keep` vehicles waiting to enter there
+/// (a saturated entry). Setting the same pair again replaces it; 0 and 0 stop it.
+/// GOPS_BAD_VALUE for a node that is no gateway, per_hour outside 0..20000, keep over 500.
+gops_status_t gops_traffic_set_feed(gops_traffic_t *traffic, uint32_t from_node, uint32_t exit_node, double per_hour,
+                                    uint32_t keep, gops_error_t *err);
+
+typedef struct gops_traffic_detector_info {
+    uint64_t count;         ///< motor vehicles that passed (both directions)
+    double first_s, last_s; ///< s (traffic time) of the first and the last passage; NAN before one
+} gops_traffic_detector_info_t;
+/// Adds a loop detector named `name` across road-graph edge `edge` (both directions), at
+/// s_forward m along the edge's line. It counts motor vehicles whose front passes it, timed
+/// within the step. A vehicle entering the arc past it in the same step is not counted, so
+/// keep detectors a step's travel (about 10 m) from a segment's ends. GOPS_BAD_VALUE for an
+/// empty, long (over 63 bytes) or duplicate name, an unknown edge, a position off it.
+gops_status_t gops_traffic_add_detector(gops_traffic_t *traffic, const char *name, uint32_t edge, double s_forward,
+                                        gops_error_t *err);
+/// Counts of a detector; false for an unknown name.
+bool gops_traffic_detector(const gops_traffic_t *traffic, const char *name, gops_traffic_detector_info_t *out);
+/// Passage times (s) in order, up to cap; returns the total (0 for an unknown name).
+uint32_t gops_traffic_detector_times(const gops_traffic_t *traffic, const char *name, double *times, uint32_t cap);
+
 // ---- the crowd's interface: pedestrian crossings ------------------------------------------
 
 typedef struct gops_traffic_crossing_info {
@@ -143,6 +177,9 @@ void gops_traffic_crossing_report(gops_traffic_t *traffic, uint32_t crossing, ui
 /// always show walk (vehicles yield). A signalised crossing walks while the approach that
 /// crosses it is red and long enough remains for the crossing's clearance.
 bool gops_traffic_crossing_walk(const gops_traffic_t *traffic, uint32_t crossing);
+/// True when no vehicle on the leg's approach will reach the crossing within 3 s and none
+/// stands on it: a gap a pedestrian crossing against the signal would take.
+bool gops_traffic_crossing_clear(const gops_traffic_t *traffic, uint32_t crossing);
 /// Marks an arc as blocked by pedestrians spilling onto the carriageway: nobody enters it,
 /// vehicles on it creep at walking pace, and routing avoids it until cleared.
 void gops_traffic_set_arc_blocked_by_pedestrians(gops_traffic_t *traffic, uint32_t arc, bool blocked);
@@ -173,6 +210,20 @@ typedef struct gops_traffic_parked_ebikes {
 /// Sidewalk e-bike clusters (one per place where any are parked), in place order; writes up
 /// to cap and returns the total.
 uint32_t gops_traffic_sidewalk_ebikes(const gops_traffic_t *traffic, gops_traffic_parked_ebikes_t *out, uint32_t cap);
+
+// ---- travel times for operations -----------------------------------------------------------
+
+/// Time (s) an ordinary car needs to cross traffic arc `arc` now (the rule in
+/// travel_time.c and TRAFFIC.md: the larger of free flow, the density rule and the queue
+/// rule; creep speed where pedestrians block it); INFINITY when the arc is closed or
+/// against a one-way rule, or out of range.
+double gops_traffic_arc_time(const gops_traffic_t *traffic, uint32_t arc);
+/// The operations model's arc-time hook (ops/travel.h, gops_arc_time_fn), with the traffic
+/// model as `traffic`: driving time (s) now over road-graph arc `road_arc` for a vehicle
+/// team whose free-flow time there is free_time_s: free_time_s plus responder_delay_share of
+/// the relative delay gops_traffic_arc_time finds; INFINITY where the arc is impassable.
+/// now_s is ignored: the state now stands for the whole trip.
+double gops_traffic_responder_arc_time(void *traffic, uint32_t road_arc, double free_time_s, double now_s);
 
 // ---- measures ---------------------------------------------------------------------------
 

@@ -37,6 +37,8 @@
 #define TRF_QUEUE_MPS 2.0f
 /// Stopped-vehicle threshold for stuck detection and dwell arrival (m/s).
 #define TRF_STOPPED_MPS 0.3f
+/// Metres of standing queue a lane discharges per second (~1,800 veh/h at 7 m spacing).
+#define TRF_QUEUE_DISCHARGE_MPS 3.5f
 /// A vehicle stopping at the kerb may use the kerb (bus) lane within this distance (m).
 #define TRF_KERB_APPROACH_M 80.0f
 
@@ -132,6 +134,36 @@ typedef struct trf_demand {
     uint64_t dropped;                  ///< entries refused because a queue was full
 } trf_demand_t;
 
+/// A scenario's feed (feeds.c): cars from a gateway to an exit, at a rate or keeping a queue.
+typedef struct trf_feed {
+    uint32_t gateway;        ///< gateway index where they enter
+    uint16_t dest;           ///< routing destination (leaving by the exit gateway)
+    double per_hour;         ///< veh/h, evenly spaced; 0 = none
+    uint32_t keep;           ///< vehicles kept waiting at the gateway; 0 = none
+    double owed;             ///< vehicles due but not yet queued (fractional)
+} trf_feed_t;
+
+typedef struct trf_feeds {
+    trf_feed_t *items;
+    uint32_t count, cap;
+} trf_feeds_t;
+
+/// A loop detector (detectors.c) across both arcs of one edge.
+typedef struct trf_detector {
+    char name[64];
+    uint32_t arc[2];         ///< forward and backward arc
+    float s[2];              ///< m, its position along each
+    uint64_t count;
+    double *times;           ///< s, traffic time of each passage
+    uint32_t time_cap;
+} trf_detector_t;
+
+typedef struct trf_detectors {
+    trf_detector_t *items;
+    uint32_t count, cap;
+    uint8_t *on_arc;         ///< per arc: 1 when a detector lies on it (NULL before the first)
+} trf_detectors_t;
+
 struct gops_traffic {
     gops_world_t *world;               ///< NULL when driven alone
     const gops_district_t *district;
@@ -153,6 +185,8 @@ struct gops_traffic {
     trf_demand_t demand;
     trf_buses_t buses;
     trf_parking_t parking;
+    trf_feeds_t feeds;
+    trf_detectors_t detectors;
 
     uint8_t *arc_flags;                ///< TRF_ARC_* per arc
     float *enforcement;                ///< 0..1 per arc
@@ -278,6 +312,15 @@ void trf_parking_step(gops_traffic_t *trf);
 double trf_parking_double_park_p(const gops_traffic_t *trf, uint32_t arc, gops_purpose_t purpose, bool garage_full);
 /// An e-bike ends its trip at a place: it parks on the sidewalk or legally (parking.c).
 void trf_parking_ebike_arrives(gops_traffic_t *trf, uint32_t place, uint32_t arc);
+/// Scenario feeds: queue their vehicles at the gateways (feeds.c).
+void trf_feeds_step(gops_traffic_t *trf);
+void trf_feeds_free(gops_traffic_t *trf);
+void trf_feeds_hash(const gops_traffic_t *trf, gops_hash_t *hash);
+/// Vehicle i moves on arc `arc` from s_old to s_new (m; s_new may pass the arc's end):
+/// detectors it passes record the time (detectors.c). Call only when detectors exist.
+void trf_detectors_pass(gops_traffic_t *trf, uint32_t i, uint32_t arc, float s_old, float s_new);
+void trf_detectors_free(gops_traffic_t *trf);
+void trf_detectors_hash(const gops_traffic_t *trf, gops_hash_t *hash);
 /// Routing: refreshes travel-time estimates and usable arcs from measurements (traffic.c).
 void trf_routes_refresh(gops_traffic_t *trf, bool all);
 /// The destination index of leaving at gateway node `node`, or GOPS_ROUTE_NONE.
