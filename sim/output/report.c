@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: MIT
 // report.html and the run recorder (see report.h). The page is XHTML-syntax HTML5 with one
 // <style> block, inline SVG charts (svg_chart.c) and PNGs as base64 data URIs: it opens
-// from a USB stick with no network and no script. The recorder only reads the world; the
-// pictures it asks for are drawn by the renderer behind gops_picture_hooks_t.
+// from a USB stick with no network and no script. The recorder only reads the world (the
+// operations model's incidents through ops.h at the end); the pictures it asks for are
+// drawn by the renderer behind gops_picture_hooks_t.
 // Ordering: notes in the order events were emitted; snapshots in tick order, requested
-// names before the periodic one of the same tick.
+// names before the periodic one of the same tick; incidents by id; categories and channels
+// in order of first appearance; the longest-open table by time open, then id.
 #include "output/report.h"
 
 #include "core/log.h"
 #include "core/simtime.h"
 #include "core/strbuf.h"
+#include "ops/ops.h"
 #include "output/outdir.h"
 #include "world/world_internal.h"
 
@@ -207,6 +210,7 @@ static const char style_css[] =
     "svg{max-width:100%;height:auto}\n"
     "img{max-width:100%;height:auto;border:1px solid #cfd8dc}\n"
     "ul.snaps{columns:4;font-size:14px}\n"
+    "h3{font-size:15px;margin:16px 0 6px 0;color:#37474f}\n"
     "footer{color:#90a4ae;font-size:12px;text-align:center;padding:12px}\n";
 
 // ---------------------------------------------------------------------------------------
@@ -399,8 +403,9 @@ static void write_notes(gops_strbuf_t *out, const gops_report_input_t *in)
 // ---------------------------------------------------------------------------------------
 // Charts
 
-static const char *const chart_ids[] = {"chart-mode",       "chart-pedestrians", "chart-density", "chart-los",
-                                        "chart-congestion", "chart-orders",      "chart-response"};
+static const char *const chart_ids[] = {"chart-mode",   "chart-pedestrians", "chart-density",
+                                        "chart-los",    "chart-congestion",  "chart-orders",
+                                        "chart-incidents", "chart-response", "chart-channels"};
 #define CHART_COUNT (sizeof chart_ids / sizeof *chart_ids)
 
 const char *const *gops_report_chart_ids(uint32_t *count)
@@ -482,67 +487,22 @@ static uint32_t mode_bands(const series_data_t *d, gops_svg_band_t *bands, uint3
     return n;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/// The q-quantile of n values (sorted in place), interpolating between order statistics as
+/// the operations model's KPIs do; NaN when n = 0.
 static double quantile(double *v, uint32_t n, double q)
 {
-    // insertion sort: categories hold few incidents each
-    for (uint32_t i = 1; i < n; i++)
-        for (uint32_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            double t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
     if (n == 0) return NAN;
+    qsort(v, n, sizeof *v, cmp_double);
     double pos = q * (double)(n - 1);
     uint32_t lo = (uint32_t)floor(pos);
     uint32_t hi = lo + 1 < n ? lo + 1 : lo;
     return v[lo] + (v[hi] - v[lo]) * (pos - (double)lo);
-}
-
-static void response_chart(gops_strbuf_t *out, const gops_report_input_t *in)
-{
-    const char *title = "Response time by category (p50 and p90) · 分类响应时间";
-    if (!in->incidents_simulated || in->incident_count == 0) {
-        missing_chart(out, "chart-response", title, "not simulated in this run");
-        return;
-    }
-    enum { MAX_CATS = 24 };
-    const char *cats[MAX_CATS];
-    uint32_t ncat = 0;
-    for (uint32_t i = 0; i < in->incident_count; i++) {
-        const char *c = in->incidents[i].category ? in->incidents[i].category : "?";
-        uint32_t k = 0;
-        while (k < ncat && strcmp(cats[k], c) != 0) k++;
-        if (k == ncat && ncat < MAX_CATS) cats[ncat++] = c;
-    }
-    double p50[MAX_CATS], p90[MAX_CATS];
-    double *tmp = malloc(((size_t)in->incident_count + 1) * sizeof *tmp);
-    if (!tmp) return;
-    for (uint32_t k = 0; k < ncat; k++) {
-        uint32_t n = 0;
-        for (uint32_t i = 0; i < in->incident_count; i++) {
-            const char *c = in->incidents[i].category ? in->incidents[i].category : "?";
-            if (strcmp(c, cats[k]) == 0 && isfinite(in->incidents[i].response_s))
-                tmp[n++] = in->incidents[i].response_s / 60.0;
-        }
-        p50[k] = quantile(tmp, n, 0.5);
-        p90[k] = quantile(tmp, n, 0.9);
-    }
-    free(tmp);
-    gops_svg_series_t s[2] = {{"p50 (median)", 0x64b5f6, p50, false}, {"p90", 0x1565c0, p90, false}};
-    gops_svg_chart_t c = gops_svg_chart_default();
-    c.id = "chart-response";
-    c.title = title;
-    c.y_label = "minutes";
-    c.kind = GOPS_SVG_BARS;
-    c.count = ncat;
-    c.x_labels = cats;
-    c.series = s;
-    c.series_count = 2;
-    c.width = 900;
-    c.height = 260;
-    figure(out, &c,
-           "Time from detection to a unit on scene, by incident category; categories without an arrival "
-           "have no bar.");
 }
 
 static void write_charts(gops_strbuf_t *out, const gops_report_input_t *in)
@@ -636,8 +596,340 @@ static void write_charts(gops_strbuf_t *out, const gops_report_input_t *in)
     c.series_count = 2;
     figure(out, &c, NULL);
 
-    response_chart(out, in);
     free(d.block);
+    gops_strbuf_puts(out, "</section>\n");
+}
+
+// ---------------------------------------------------------------------------------------
+// Incidents and dispatch orders
+
+#define MAX_GROUPS 24
+
+static const char *category_of(const gops_report_incident_t *inc) { return inc->category ? inc->category : "?"; }
+
+/// Distinct category names in order of first appearance (at most MAX_GROUPS).
+static uint32_t categories(const gops_report_input_t *in, const char **cats)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < in->incident_count; i++) {
+        const char *c = category_of(&in->incidents[i]);
+        uint32_t k = 0;
+        while (k < n && strcmp(cats[k], c) != 0) k++;
+        if (k == n && n < MAX_GROUPS) cats[n++] = c;
+    }
+    return n;
+}
+
+/// Colours for categories, in the order they appear (a qualitative palette).
+static const uint32_t group_colour[12] = {0xe53935, 0xfb8c00, 0x8e24aa, 0x1e88e5, 0x00897b, 0x6d4c41,
+                                          0xfdd835, 0x3949ab, 0xd81b60, 0x7cb342, 0x546e7a, 0x00acc1};
+
+static void duration_text(double s, char *buf, size_t size)
+{
+    if (!isfinite(s)) {
+        snprintf(buf, size, "—");
+        return;
+    }
+    if (s < 60)
+        snprintf(buf, size, "%.0f s", s);
+    else if (s < 3600)
+        snprintf(buf, size, "%.1f min", s / 60);
+    else
+        snprintf(buf, size, "%.0f h %02.0f min", floor(s / 3600), floor(fmod(s, 3600) / 60));
+}
+
+static void incidents_over_time(gops_strbuf_t *out, const gops_report_input_t *in, const char **cats, uint32_t ncat)
+{
+    const char *title = "Incidents over time by category · 分类事件数";
+    double span = in->run->sim_seconds;
+    if (!in->incidents_simulated || in->incident_count == 0 || !(span > 0)) {
+        missing_chart(out, "chart-incidents", title,
+                      in->incidents_simulated ? "no incident occurred" : "not simulated in this run");
+        return;
+    }
+    // bins of a round length, at most 48 over the run
+    static const double bins[] = {300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400};
+    double bin = bins[sizeof bins / sizeof *bins - 1];
+    for (size_t i = 0; i < sizeof bins / sizeof *bins; i++)
+        if (span / bins[i] <= 48) {
+            bin = bins[i];
+            break;
+        }
+    uint32_t nb = (uint32_t)ceil(span / bin - 1e-9);
+    if (nb < 1) nb = 1;
+    double *block = calloc((size_t)nb * (ncat + 1), sizeof *block);
+    if (!block) return;
+    double *x = block;
+    for (uint32_t b = 0; b < nb; b++) x[b] = (b + 0.5) * bin;
+    gops_svg_series_t series[MAX_GROUPS];
+    for (uint32_t k = 0; k < ncat; k++)
+        series[k] = (gops_svg_series_t){cats[k], group_colour[k % 12], block + (size_t)nb * (k + 1), false};
+    for (uint32_t i = 0; i < in->incident_count; i++) {
+        const gops_report_incident_t *inc = &in->incidents[i];
+        double t = inc->enter[GOPS_SVG_STATE_OPEN];
+        if (!isfinite(t)) continue;
+        uint32_t b = t <= 0 ? 0 : (uint32_t)floor(t / bin);
+        if (b >= nb) b = nb - 1;
+        for (uint32_t k = 0; k < ncat; k++)
+            if (strcmp(cats[k], category_of(inc)) == 0) ((double *)series[k].y)[b] += 1;
+    }
+    char caption[160], len[32];
+    duration_text(bin, len, sizeof len);
+    snprintf(caption, sizeof caption,
+             "Incidents that occurred in each %s, by category (stacked, drawn at the middle of each interval); "
+             "detected or not.",
+             len);
+    gops_svg_chart_t c = gops_svg_chart_default();
+    c.id = "chart-incidents";
+    c.title = title;
+    c.y_label = "incidents";
+    c.kind = GOPS_SVG_STACKED;
+    c.count = nb;
+    c.x = x;
+    c.time_axis = true;
+    c.time0 = in->run->start;
+    c.series = series;
+    c.series_count = ncat;
+    c.width = 900;
+    c.height = 260;
+    figure(out, &c, caption);
+    free(block);
+}
+
+static void response_chart(gops_strbuf_t *out, const gops_report_input_t *in, const char **cats, uint32_t ncat)
+{
+    const char *title = "Response time by category (p50 and p90) · 分类响应时间";
+    if (!in->incidents_simulated || in->incident_count == 0) {
+        missing_chart(out, "chart-response", title,
+                      in->incidents_simulated ? "no incident occurred" : "not simulated in this run");
+        return;
+    }
+    double p50[MAX_GROUPS + 1], p90[MAX_GROUPS + 1], worst[MAX_GROUPS + 1];
+    uint32_t occurred[MAX_GROUPS + 1] = {0}, arrived[MAX_GROUPS + 1] = {0};
+    double *tmp = malloc(((size_t)in->incident_count + 1) * sizeof *tmp);
+    if (!tmp) return;
+    for (uint32_t k = 0; k <= ncat; k++) { // k = ncat: all categories
+        uint32_t n = 0;
+        worst[k] = NAN;
+        for (uint32_t i = 0; i < in->incident_count; i++) {
+            const gops_report_incident_t *inc = &in->incidents[i];
+            if (k < ncat && strcmp(category_of(inc), cats[k]) != 0) continue;
+            occurred[k]++;
+            if (!isfinite(inc->response_s)) continue;
+            tmp[n++] = inc->response_s / 60.0;
+            if (!(worst[k] >= inc->response_s / 60.0)) worst[k] = inc->response_s / 60.0;
+        }
+        arrived[k] = n;
+        p50[k] = quantile(tmp, n, 0.5);
+        p90[k] = quantile(tmp, n, 0.9);
+    }
+    free(tmp);
+    gops_svg_series_t s[2] = {{"p50 (median)", 0x64b5f6, p50, false}, {"p90", 0x1565c0, p90, false}};
+    gops_svg_chart_t c = gops_svg_chart_default();
+    c.id = "chart-response";
+    c.title = title;
+    c.y_label = "minutes";
+    c.kind = GOPS_SVG_BARS;
+    c.count = ncat;
+    c.x_labels = cats;
+    c.series = s;
+    c.series_count = 2;
+    c.width = 900;
+    c.height = 260;
+    figure(out, &c,
+           "Time from occurrence to the first team on scene (as response_time_p50_s / _p90_s define it), by "
+           "incident category; categories without an arrival have no bar.");
+    gops_strbuf_puts(out, "<table id=\"table-response\"><tr><th>category</th><th>incidents</th><th>a team "
+                          "arrived</th><th>p50</th><th>p90</th><th>longest</th></tr>\n");
+    for (uint32_t k = 0; k <= ncat; k++) {
+        char a[32], b[32], m[32];
+        duration_text(p50[k] * 60, a, sizeof a);
+        duration_text(p90[k] * 60, b, sizeof b);
+        duration_text(worst[k] * 60, m, sizeof m);
+        gops_strbuf_puts(out, k == ncat ? "<tr><th>all categories</th>" : "<tr><td>");
+        if (k < ncat) {
+            esc(out, cats[k]);
+            gops_strbuf_puts(out, "</td>");
+        }
+        gops_strbuf_printf(out, "<td class=\"num\">%u</td><td class=\"num\">%u</td><td class=\"num\">", occurred[k],
+                           arrived[k]);
+        esc(out, a);
+        gops_strbuf_puts(out, "</td><td class=\"num\">");
+        esc(out, b);
+        gops_strbuf_puts(out, "</td><td class=\"num\">");
+        esc(out, m);
+        gops_strbuf_puts(out, "</td></tr>\n");
+    }
+    gops_strbuf_puts(out, "</table>\n");
+}
+
+static void channel_chart(gops_strbuf_t *out, const gops_report_input_t *in)
+{
+    const char *title = "How incidents were detected · 发现渠道";
+    if (!in->incidents_simulated || in->incident_count == 0) {
+        missing_chart(out, "chart-channels", title,
+                      in->incidents_simulated ? "no incident occurred" : "not simulated in this run");
+        return;
+    }
+    // channels in order of first appearance, then the incidents nobody detected
+    const char *names[MAX_GROUPS + 2];
+    uint32_t counts[MAX_GROUPS + 2] = {0}, n = 0, unseen = 0, gone = 0;
+    for (uint32_t i = 0; i < in->incident_count; i++) {
+        const gops_report_incident_t *inc = &in->incidents[i];
+        if (!inc->channel) {
+            if (inc->cleared)
+                gone++;
+            else
+                unseen++;
+            continue;
+        }
+        uint32_t k = 0;
+        while (k < n && strcmp(names[k], inc->channel) != 0) k++;
+        if (k == n && n < MAX_GROUPS) names[n++] = inc->channel;
+        if (k < n) counts[k]++;
+    }
+    uint32_t detected = 0;
+    for (uint32_t k = 0; k < n; k++) detected += counts[k];
+    if (unseen) {
+        names[n] = "not detected by the end";
+        counts[n++] = unseen;
+    }
+    if (gone) {
+        names[n] = "went away unseen";
+        counts[n++] = gone;
+    }
+    double share[MAX_GROUPS + 2];
+    for (uint32_t k = 0; k < n; k++) share[k] = 100.0 * counts[k] / (double)in->incident_count;
+    gops_svg_series_t s[1] = {{"share of all incidents, %", 0x26a69a, share, false}};
+    gops_svg_chart_t c = gops_svg_chart_default();
+    c.id = "chart-channels";
+    c.title = title;
+    c.y_label = "% of incidents";
+    c.kind = GOPS_SVG_BARS;
+    c.count = n;
+    c.x_labels = names;
+    c.series = s;
+    c.series_count = 1;
+    c.width = 900;
+    c.height = 240;
+    figure(out, &c,
+           "The channel through which the coordination centre first learnt of each incident, as a share of all "
+           "incidents that occurred.");
+    gops_strbuf_puts(out, "<table id=\"table-channels\"><tr><th>channel</th><th>incidents</th><th>share of all</th>"
+                          "<th>share of detected</th></tr>\n");
+    for (uint32_t k = 0; k < n; k++) {
+        gops_strbuf_puts(out, "<tr><td>");
+        esc(out, names[k]);
+        gops_strbuf_printf(out, "</td><td class=\"num\">%u</td><td class=\"num\">%.1f %%</td>", counts[k], share[k]);
+        if (k < n - (unseen ? 1u : 0u) - (gone ? 1u : 0u) && detected)
+            gops_strbuf_printf(out, "<td class=\"num\">%.1f %%</td></tr>\n", 100.0 * counts[k] / detected);
+        else
+            gops_strbuf_puts(out, "<td class=\"num absent\">—</td></tr>\n");
+    }
+    gops_strbuf_puts(out, "</table>\n");
+}
+
+typedef struct open_row {
+    uint32_t index;
+    double open_s;
+} open_row_t;
+
+static int cmp_open(const void *a, const void *b)
+{
+    const open_row_t *x = a, *y = b;
+    if (x->open_s != y->open_s) return x->open_s < y->open_s ? 1 : -1; // longest first
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+static void longest_open(gops_strbuf_t *out, const gops_report_input_t *in)
+{
+    enum { ROWS = 10 };
+    gops_strbuf_puts(out, "<h3>The orders open longest · 办理时间最长的工单</h3>\n");
+    if (!in->incidents_simulated) {
+        gops_strbuf_puts(out, "<p class=\"absent\" id=\"table-longest\">not simulated in this run</p>\n");
+        return;
+    }
+    open_row_t *rows = malloc(((size_t)in->incident_count + 1) * sizeof *rows);
+    if (!rows) return;
+    uint32_t n = 0;
+    double end = in->run->sim_seconds;
+    for (uint32_t i = 0; i < in->incident_count; i++) {
+        const gops_report_incident_t *inc = &in->incidents[i];
+        if (!inc->channel || !isfinite(inc->detect_s)) continue; // no order without detection
+        double close = inc->enter[GOPS_SVG_STATE_CLOSED];
+        rows[n++] = (open_row_t){i, (isfinite(close) ? close : end) - inc->detect_s};
+    }
+    if (n == 0) {
+        gops_strbuf_puts(out, "<p class=\"absent\" id=\"table-longest\">No order was opened.</p>\n");
+        free(rows);
+        return;
+    }
+    qsort(rows, n, sizeof *rows, cmp_open);
+    gops_strbuf_puts(out, "<table id=\"table-longest\"><tr><th>order</th><th>category</th><th>where</th>"
+                          "<th>opened</th><th>open for</th><th>at the end of the run</th></tr>\n");
+    for (uint32_t r = 0; r < n && r < ROWS; r++) {
+        const gops_report_incident_t *inc = &in->incidents[rows[r].index];
+        char opened[48], dur[32];
+        clock_text(in->run->start + (gops_local_time_t)floor(inc->detect_s + 1e-9), opened, sizeof opened);
+        duration_text(rows[r].open_s, dur, sizeof dur);
+        bool closed = isfinite(inc->enter[GOPS_SVG_STATE_CLOSED]);
+        gops_strbuf_printf(out, "<tr><td class=\"num\">#%" PRIu64 "</td><td>", inc->id);
+        esc(out, category_of(inc));
+        gops_strbuf_puts(out, "</td><td>");
+        esc(out, inc->place ? inc->place : "—");
+        gops_strbuf_printf(out, "</td><td class=\"num\">%s ", opened);
+        gops_strbuf_puts(out, "<span class=\"absent\">");
+        esc(out, inc->channel);
+        gops_strbuf_printf(out, "</span></td><td class=\"num\">%s%s</td><td>", dur, closed ? "" : "+");
+        if (closed) {
+            char t[16];
+            clock_text(in->run->start + (gops_local_time_t)floor(inc->enter[GOPS_SVG_STATE_CLOSED] + 1e-9), t,
+                       sizeof t);
+            gops_strbuf_printf(out, "closed at %s", t);
+        } else {
+            gops_strbuf_puts(out, "<b>still open</b>");
+            if (inc->state) {
+                gops_strbuf_puts(out, " (");
+                esc(out, inc->state);
+                gops_strbuf_puts(out, ")");
+            }
+            if (inc->open_reason && inc->open_reason[0]) {
+                gops_strbuf_puts(out, ": ");
+                esc(out, inc->open_reason);
+            }
+        }
+        gops_strbuf_puts(out, "</td></tr>\n");
+    }
+    gops_strbuf_puts(out, "</table>\n");
+    gops_strbuf_printf(out,
+                       "<p class=\"absent\">Open time runs from detection (when the order opened) to closure, or "
+                       "to the end of the run (marked +). %u orders in all.</p>\n",
+                       n);
+    free(rows);
+}
+
+static void write_operations(gops_strbuf_t *out, const gops_report_input_t *in)
+{
+    gops_strbuf_puts(out, "<section id=\"operations\"><h2>Incidents and dispatch orders"
+                          "<span class=\"zh\">事件与工单</span></h2>\n");
+    const char *cats[MAX_GROUPS];
+    uint32_t ncat = in->incidents_simulated ? categories(in, cats) : 0;
+    if (in->incidents_simulated) {
+        uint32_t detected = 0, closed = 0, arrived = 0;
+        for (uint32_t i = 0; i < in->incident_count; i++) {
+            detected += in->incidents[i].channel != NULL;
+            closed += isfinite(in->incidents[i].enter[GOPS_SVG_STATE_CLOSED]);
+            arrived += isfinite(in->incidents[i].response_s);
+        }
+        gops_strbuf_printf(out,
+                           "<p>%u incidents occurred; the centre detected %u, a team reached %u and %u orders "
+                           "were closed.</p>\n",
+                           in->incident_count, detected, arrived, closed);
+    }
+    incidents_over_time(out, in, cats, ncat);
+    response_chart(out, in, cats, ncat);
+    channel_chart(out, in);
+    longest_open(out, in);
     gops_strbuf_puts(out, "</section>\n");
 }
 
@@ -697,16 +989,22 @@ static void write_incidents(gops_strbuf_t *out, const gops_report_input_t *in)
         gops_strbuf_puts(out, "<p class=\"absent\" id=\"timeline\">No incident occurred.</p></section>\n");
         return;
     }
-    uint32_t n = in->incident_count < MAX_ROWS ? in->incident_count : MAX_ROWS;
-    gops_svg_timeline_row_t *rows = calloc(n, sizeof *rows);
-    char(*labels)[160] = calloc(n, sizeof *labels);
+    // Incidents that went away unseen had no order: they are counted above, not drawn here.
+    uint32_t total = 0;
+    for (uint32_t i = 0; i < in->incident_count; i++) total += !in->incidents[i].cleared;
+    uint32_t n = total < MAX_ROWS ? total : MAX_ROWS;
+    gops_svg_timeline_row_t *rows = calloc(n + 1, sizeof *rows);
+    char(*labels)[160] = calloc(n + 1, sizeof *labels);
     if (rows && labels) {
-        for (uint32_t i = 0; i < n; i++) {
+        uint32_t r = 0;
+        for (uint32_t i = 0; i < in->incident_count && r < n; i++) {
             const gops_report_incident_t *inc = &in->incidents[i];
-            snprintf(labels[i], sizeof labels[i], "#%" PRIu64 " %s%s%s", inc->id, inc->category ? inc->category : "?",
+            if (inc->cleared) continue;
+            snprintf(labels[r], sizeof labels[r], "#%" PRIu64 " %s%s%s", inc->id, inc->category ? inc->category : "?",
                      inc->place ? " · " : "", inc->place ? inc->place : "");
-            rows[i].label = labels[i];
-            memcpy(rows[i].enter, inc->enter, sizeof rows[i].enter);
+            rows[r].label = labels[r];
+            memcpy(rows[r].enter, inc->enter, sizeof rows[r].enter);
+            r++;
         }
         gops_svg_timeline_t t = {.id = "timeline",
                                  .title = "Incidents by state · 事件处置进度",
@@ -718,9 +1016,9 @@ static void write_incidents(gops_strbuf_t *out, const gops_report_input_t *in)
         gops_strbuf_puts(out, "<figure>\n");
         gops_svg_timeline_write(out, &t);
         gops_strbuf_puts(out, "</figure>\n");
-        if (in->incident_count > n)
+        if (total > n)
             gops_strbuf_printf(out, "<p class=\"absent\">… and %u more incidents (the first %u are drawn).</p>\n",
-                               in->incident_count - n, n);
+                               total - n, n);
     }
     free(rows);
     free(labels);
@@ -776,6 +1074,7 @@ char *gops_report_html(const gops_report_input_t *in)
     write_kpis(out, r->kpis);
     write_notes(out, in);
     write_charts(out, in);
+    write_operations(out, in);
     write_pictures(out, in);
     write_incidents(out, in);
 
@@ -827,6 +1126,7 @@ void gops_report_recorder_free(gops_report_recorder_t *rec)
     free(rec->written);
     free(rec->last_png);
     free(rec->peak_png);
+    free(rec->taken);
     memset(rec, 0, sizeof *rec);
 }
 
@@ -999,6 +1299,48 @@ void gops_report_recorder_set_incidents(gops_report_recorder_t *rec, const gops_
     rec->incidents_simulated = true;
 }
 
+/// A place name for an incident: its finest zone's name (Chinese first), or NULL.
+static const char *zone_name(const gops_world_t *world, int32_t zone)
+{
+    const gops_district_t *d = gops_world_district(world);
+    if (!d || zone < 0 || (uint32_t)zone >= d->map->feature_count) return NULL;
+    const gops_feature_t *f = &d->map->features[zone];
+    return f->name ? f->name : f->name_en ? f->name_en : f->id;
+}
+
+gops_status_t gops_report_recorder_take_incidents(gops_report_recorder_t *rec, const gops_world_t *world,
+                                                  gops_error_t *err)
+{
+    const gops_ops_t *ops = gops_ops_of_const(world);
+    if (!ops) return GOPS_OK;
+    uint32_t total = gops_ops_incident_count(ops), n = 0;
+    gops_report_incident_t *list = calloc((size_t)total + 1, sizeof *list);
+    if (!list) return gops_error_set(err, GOPS_NOMEM, "out of memory listing %u incidents for report.html", total);
+    for (uint32_t id = 1; id <= total; id++) {
+        gops_incident_info_t in;
+        if (!gops_ops_incident_get(ops, id, &in) || !in.occurred) continue;
+        gops_report_incident_t *r = &list[n++];
+        r->id = in.id;
+        r->category = gops_category_name(in.category);
+        r->place = zone_name(world, in.zone);
+        r->enter[GOPS_SVG_STATE_OPEN] = in.t_occur;
+        r->enter[GOPS_SVG_STATE_DISPATCHED] = in.t_dispatch;
+        r->enter[GOPS_SVG_STATE_ON_SCENE] = in.t_arrive;
+        r->enter[GOPS_SVG_STATE_CLOSED] = in.closed ? in.t_close : NAN;
+        r->response_s = in.t_arrive - in.t_occur; // NaN until a team arrived
+        r->channel = in.detected ? gops_channel_name(in.channel) : NULL;
+        r->detect_s = in.detected ? in.t_detect : NAN;
+        r->cleared = in.cleared;
+        r->state = in.closed ? "closed" : in.cleared ? "cleared" : !in.detected ? "undetected"
+                                                                              : gops_order_state_name(in.state);
+        r->open_reason = in.open_reason;
+    }
+    free(rec->taken);
+    rec->taken = list;
+    gops_report_recorder_set_incidents(rec, list, n);
+    return GOPS_OK;
+}
+
 gops_status_t gops_report_recorder_finish(gops_report_recorder_t *rec, const gops_world_t *world,
                                           const gops_run_report_t *run, const char *description,
                                           const gops_timeseries_t *ts, gops_error_t *err)
@@ -1007,6 +1349,7 @@ gops_status_t gops_report_recorder_finish(gops_report_recorder_t *rec, const gop
     unsigned char *heat = NULL;
     size_t heat_size = 0;
     gops_status_t st = GOPS_OK;
+    if (!rec->incidents_simulated && (st = gops_report_recorder_take_incidents(rec, world, err)) != GOPS_OK) return st;
     if (rec->pictures.draw && (st = draw(rec, world, GOPS_PICTURE_PEAK_HEATMAP, &heat, &heat_size, err)) != GOPS_OK)
         return st;
     gops_report_input_t in = {

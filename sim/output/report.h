@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // report.html: one self-contained page per run (set-up, expectations, KPIs, warnings, SVG
-// charts over time, embedded PNG pictures, incident timeline; no JavaScript, no network),
+// charts over time, incidents and dispatch orders — by category over time, response times,
+// detection channels, the longest-open orders, the timeline —, embedded PNG pictures; no
+// JavaScript, no network),
 // and the recorder that gathers during a run what the page needs but the time series does
 // not hold: plain-language notes from world events, snapshots (periodic and requested by the
 // scenario) and the picture at the peak density. Pictures come from a renderer through
@@ -95,13 +97,20 @@ typedef struct gops_picture_hooks {
 // ---------------------------------------------------------------------------------------
 // The page
 
-/// One incident for the timeline and the response-time chart.
+/// One incident for the incident charts, tables and timeline. Strings are borrowed.
 typedef struct gops_report_incident {
     uint64_t id;
     const char *category;               ///< "crowd", "vending", ...
     const char *place;                  ///< zone or street name; may be NULL
-    double enter[GOPS_SVG_STATE_COUNT]; ///< s after the run's start it entered each state; NaN never
-    double response_s;                  ///< response time as the KPIs define it, s; NaN when none
+    double enter[GOPS_SVG_STATE_COUNT]; ///< s after the run's start it entered each state
+                                        ///< (open = occurrence); NaN never
+    double response_s;                  ///< s, occurrence → first team on scene (the KPI's
+                                        ///< definition); NaN when none arrived
+    const char *channel;  ///< how the centre learnt of it ("camera_vision", ...); NULL: not detected
+    double detect_s;      ///< s after the start it was detected (the order opened); valid with a channel
+    bool cleared;         ///< went away before anyone noticed (no order; not on the timeline)
+    const char *state;    ///< at the end of the run: "closed", "on_scene", ...; NULL: as enter[] says
+    const char *open_reason; ///< why it is still open at the end; NULL or "" when closed
 } gops_report_incident_t;
 
 /// A PNG to embed (data NULL: none).
@@ -129,8 +138,9 @@ typedef struct gops_report_input {
 } gops_report_input_t;
 
 /// The ids of the charts the page can hold, in page order ("chart-mode", "chart-pedestrians",
-/// "chart-density", "chart-los", "chart-congestion", "chart-orders", "chart-response");
-/// count in *count. A chart without data is replaced by a note with the same id.
+/// "chart-density", "chart-los", "chart-congestion", "chart-orders", "chart-incidents",
+/// "chart-response", "chart-channels"); count in *count. A chart without data is replaced
+/// by a note with the same id.
 const char *const *gops_report_chart_ids(uint32_t *count);
 
 /// The whole page as a NUL-terminated UTF-8 string (caller frees); NULL when out of memory.
@@ -166,6 +176,7 @@ typedef struct gops_report_recorder {
     const gops_report_incident_t *incidents; ///< set by gops_report_recorder_set_incidents
     uint32_t incident_count;
     bool incidents_simulated;
+    gops_report_incident_t *taken; ///< owned copy from gops_report_recorder_take_incidents
     bool ticked;        ///< tick_seen is valid
     uint64_t tick_seen; ///< the tick of the last gops_report_recorder_tick call
 } gops_report_recorder_t;
@@ -189,9 +200,16 @@ gops_status_t gops_report_recorder_request(gops_report_recorder_t *rec, const ch
 /// same tick (hooks that fire at the end time) only writes newly requested snapshots.
 gops_status_t gops_report_recorder_tick(gops_report_recorder_t *rec, const gops_world_t *world, gops_error_t *err);
 /// Gives the report the run's incidents (borrowed until gops_report_recorder_finish), for
-/// the timeline and the response-time chart; without this call they are "not simulated".
+/// the incident charts, tables and timeline; without this call (and without an operations
+/// model for gops_report_recorder_take_incidents) they are "not simulated".
 void gops_report_recorder_set_incidents(gops_report_recorder_t *rec, const gops_report_incident_t *incidents,
                                         uint32_t count);
+/// Takes the incidents that occurred so far from the operations model attached to `world`
+/// (in id order; kept by the recorder until it is freed), as set_incidents does. Does
+/// nothing without an operations model. GOPS_NOMEM when memory runs out.
+/// gops_report_recorder_finish calls it when neither function was called before.
+gops_status_t gops_report_recorder_take_incidents(gops_report_recorder_t *rec, const gops_world_t *world,
+                                                  gops_error_t *err);
 /// Writes report.html into the output folder (nothing when the run writes none).
 gops_status_t gops_report_recorder_finish(gops_report_recorder_t *rec, const gops_world_t *world,
                                           const gops_run_report_t *run, const char *description,

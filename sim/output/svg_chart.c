@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // SVG chart text (see svg_chart.h). Coordinates are printed with one decimal and numbers
 // with fixed formats, so the same data always gives the same bytes. Layout: title on top,
-// plot in the middle, x tick labels and the legend below; every piece of text escaped.
+// plot in the middle, x tick labels (staggered on two rows when bar labels would touch)
+// and the legend below (wrapping to more rows; the picture grows to keep the plot's
+// height); every piece of text escaped.
 #include "output/svg_chart.h"
 
 #include "core/simtime.h"
@@ -16,6 +18,10 @@
 #define MARGIN_BOTTOM 50.0
 #define MAX_TICKS 7
 #define BAND_OPACITY "0.16"
+#define STAGGER_PX 13.0 // second row of bar labels
+#define LEGEND_ROW_PX 16.0
+
+static double text_width_est(const char *text);
 
 gops_svg_chart_t gops_svg_chart_default(void)
 {
@@ -247,13 +253,23 @@ static void write_y_axis(gops_strbuf_t *out, const gops_svg_chart_t *c, plot_t *
     }
 }
 
-static void write_x_axis(gops_strbuf_t *out, const gops_svg_chart_t *c, const plot_t *p)
+/// True when a bar chart's category labels would touch: they then alternate between two rows.
+static bool bars_stagger(const gops_svg_chart_t *c, double plot_w)
+{
+    if (c->kind != GOPS_SVG_BARS || !c->x_labels || c->count < 2) return false;
+    double gw = plot_w / (double)c->count;
+    for (uint32_t i = 0; i < c->count; i++)
+        if (text_width_est(c->x_labels[i]) > gw - 6) return true;
+    return false;
+}
+
+static void write_x_axis(gops_strbuf_t *out, const gops_svg_chart_t *c, const plot_t *p, bool stagger)
 {
     if (c->kind == GOPS_SVG_BARS) {
         double gw = (p->x1 - p->x0) / (double)(c->count ? c->count : 1);
         for (uint32_t i = 0; i < c->count; i++) {
             gops_strbuf_printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#424242\">",
-                               p->x0 + gw * ((double)i + 0.5), p->y1 + 15);
+                               p->x0 + gw * ((double)i + 0.5), p->y1 + 15 + (stagger && i % 2 ? STAGGER_PX : 0));
             gops_xml_escape(out, c->x_labels ? c->x_labels[i] : "");
             gops_strbuf_puts(out, "</text>\n");
         }
@@ -422,10 +438,12 @@ static double text_width_est(const char *text)
     return w;
 }
 
-/// Legend entries in one row below the axis labels (series, then distinct band labels).
-static void write_legend(gops_strbuf_t *out, const gops_svg_chart_t *c, const plot_t *p)
+/// Legend entries below the axis labels (series, then distinct band labels), in rows that
+/// wrap before x1. Writes them when out is not NULL; returns the number of rows.
+static int legend(gops_strbuf_t *out, const gops_svg_chart_t *c, double x0, double x1, double y)
 {
-    double x = p->x0, y = p->y1 + 36;
+    double x = x0;
+    int rows = 1;
     for (uint32_t s = 0; s < c->series_count + c->band_count; s++) {
         const char *name;
         uint32_t colour;
@@ -444,24 +462,39 @@ static void write_legend(gops_strbuf_t *out, const gops_svg_chart_t *c, const pl
             opacity = "0.35";
         }
         if (!name) continue;
-        gops_strbuf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"10\" fill-opacity=\"%s\"", x, y - 9,
-                           opacity);
-        colour_attr(out, "fill", colour);
-        gops_strbuf_printf(out, "/><text x=\"%.1f\" y=\"%.1f\" fill=\"#424242\">", x + 16, y);
-        gops_xml_escape(out, name);
-        gops_strbuf_puts(out, "</text>\n");
-        x += 16 + text_width_est(name) + 14;
+        double wide = 16 + text_width_est(name);
+        if (x > x0 && x + wide > x1) { // next row
+            x = x0;
+            y += LEGEND_ROW_PX;
+            rows++;
+        }
+        if (out) {
+            gops_strbuf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"10\" fill-opacity=\"%s\"", x,
+                               y - 9, opacity);
+            colour_attr(out, "fill", colour);
+            gops_strbuf_printf(out, "/><text x=\"%.1f\" y=\"%.1f\" fill=\"#424242\">", x + 16, y);
+            gops_xml_escape(out, name);
+            gops_strbuf_puts(out, "</text>\n");
+        }
+        x += wide + 14;
     }
+    return rows;
 }
 
 void gops_svg_chart_write(gops_strbuf_t *out, const gops_svg_chart_t *c)
 {
     int w = c->width > 100 ? c->width : 640, h = c->height > 80 ? c->height : 240;
-    write_header(out, c->id, c->title, w, h);
     double left = MARGIN_LEFT; // named y ticks (modes) may need more room than numbers
     for (uint32_t i = 0; c->y_tick_labels && i < c->y_tick_label_count; i++)
         left = fmax(left, text_width_est(c->y_tick_labels[i]) + 14);
-    plot_t p = {.x0 = left, .x1 = w - MARGIN_RIGHT, .y0 = MARGIN_TOP, .y1 = h - MARGIN_BOTTOM};
+    // Room for a second row of bar labels and more legend rows below the plot, added to the
+    // picture so that the plot keeps the height asked for.
+    bool stagger = bars_stagger(c, w - MARGIN_RIGHT - left);
+    int rows = legend(NULL, c, left, w - MARGIN_RIGHT, 0);
+    double extra = (stagger ? STAGGER_PX : 0) + (rows - 1) * LEGEND_ROW_PX;
+    h += (int)ceil(extra);
+    write_header(out, c->id, c->title, w, h);
+    plot_t p = {.x0 = left, .x1 = w - MARGIN_RIGHT, .y0 = MARGIN_TOP, .y1 = h - MARGIN_BOTTOM - ceil(extra)};
     if (c->kind != GOPS_SVG_BARS && c->count > 0 && c->x) {
         p.dmin = c->x[0];
         p.dmax = c->x[c->count - 1];
@@ -469,7 +502,7 @@ void gops_svg_chart_write(gops_strbuf_t *out, const gops_svg_chart_t *c)
     if (!(p.dmax > p.dmin)) p.dmax = p.dmin + 1;
     write_y_axis(out, c, &p);
     write_bands(out, c, &p);
-    write_x_axis(out, c, &p);
+    write_x_axis(out, c, &p, stagger);
     if (c->kind == GOPS_SVG_LINE && c->x)
         write_lines(out, c, &p);
     else if (c->kind == GOPS_SVG_STACKED && c->x)
@@ -479,7 +512,7 @@ void gops_svg_chart_write(gops_strbuf_t *out, const gops_svg_chart_t *c)
     write_reflines(out, c, &p);
     gops_strbuf_printf(out, "<path d=\"M%.1f %.1fV%.1fH%.1f\" fill=\"none\" stroke=\"#757575\" stroke-width=\"1\"/>\n",
                        p.x0, p.y0, p.y1, p.x1);
-    write_legend(out, c, &p);
+    legend(out, c, p.x0, p.x1, p.y1 + 36 + (stagger ? STAGGER_PX : 0));
     gops_strbuf_puts(out, "</svg>\n");
 }
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The big-screen frame (see scene.h). Costly parts are cached: the map picture is redrawn
 // only when the view, the layers or the size change (and while the user drags, the old
-// picture is shifted and scaled instead); the dashboard is redrawn only when its text
-// changes. Pedestrians and the heat map are written straight into the surface's pixels so
-// that 100,000 of them fit in a frame. Nothing here writes to the world.
+// picture is shifted and scaled instead); the dashboard and the legend are redrawn only
+// when their text changes. Pedestrians and the heat map are written straight into the
+// surface's pixels so that 100,000 of them fit in a frame; the other models are drawn by
+// overlays.c. Nothing here writes to the world.
 #include "render/scene.h"
 
 #include "core/simtime.h"
@@ -12,6 +13,7 @@
 #include "metrics/timeseries.h"
 #include "output/svg_chart.h"
 #include "render/map_draw.h"
+#include "render/overlays.h"
 #include "world/geometry.h"
 #include "world/world_internal.h"
 
@@ -29,6 +31,9 @@
 #define HEAT_LUT_MAX 6.4 // persons/m² at the last LUT entry
 #define PICK_PX 8.0
 #define SIG_MAX 4096
+#define HEAT_LEGEND_W 180
+#define HEAT_LEGEND_H 46
+#define KEY_STRIP_PX 196 // right-hand strip of a wide map area kept for the legends
 
 // ---------------------------------------------------------------------------------------
 // Sources, palette, heat colours
@@ -37,7 +42,9 @@
 static bool crowd_density(const gops_world_t *world, bool run_max, gops_screen_grid_t *grid)
 {
     gops_crowd_t *crowd = gops_world_crowd(world);
-    if (!crowd) return false;
+    // Before the first density window closes the grid holds only zeros: no grid then, so
+    // that the heat map is binned from the pedestrians' positions instead of showing nobody.
+    if (!crowd || (!run_max && !world->gauges.value[GOPS_GAUGE_PEAK_DENSITY_PPM2].present)) return false;
     gops_density_grid_t g = gops_density_grid(gops_crowd_density(crowd));
     *grid = (gops_screen_grid_t){g.min_x, g.min_y, g.cell_m, g.nx, g.ny, run_max ? g.max_ppm2 : g.last_ppm2};
     return true;
@@ -45,7 +52,8 @@ static bool crowd_density(const gops_world_t *world, bool run_max, gops_screen_g
 
 gops_screen_sources_t gops_screen_sources_default(void)
 {
-    // Models plug in here; traffic, vendors and incidents will add their accessors.
+    // The crowd plugs in here (a live view may substitute its own pedestrians); traffic,
+    // vendors and operations are read from the world by overlays.c.
     return (gops_screen_sources_t){.pedestrians = gops_crowd_pedestrians, .density = crowd_density};
 }
 
@@ -61,6 +69,26 @@ static const gops_screen_palette_t palette = {
     .walker_stopped = {198, 40, 40, 255},
     .marker = {0, 229, 255, 255},
     .no_map = {236, 239, 241, 255},
+    // vehicles: dark, saturated colours that stay apart from the congestion bands under them
+    .vehicle = {[GOPS_VCLASS_CAR] = {55, 71, 79, 255},
+                [GOPS_VCLASS_TAXI] = {0, 131, 143, 255},
+                [GOPS_VCLASS_BUS] = {21, 101, 192, 255},
+                [GOPS_VCLASS_VAN] = {121, 85, 72, 255},
+                [GOPS_VCLASS_EBIKE] = {123, 31, 162, 255}},
+    // the usual traffic-map ramp: green (smooth) through yellow to dark red (severe)
+    .congestion = {{56, 142, 60, 255}, {139, 195, 74, 255}, {253, 216, 53, 255}, {245, 124, 0, 255},
+                   {183, 28, 28, 255}},
+    // stalls in the orange of the map's vendor points (the posts and post teams are green)
+    .stall = {[GOPS_STALL_CLOSED] = {120, 144, 156, 255},
+              [GOPS_STALL_SETUP] = {255, 183, 77, 255},
+              [GOPS_STALL_OPEN] = {216, 67, 21, 255},
+              [GOPS_STALL_PACKING] = {255, 183, 77, 255},
+              [GOPS_STALL_SHUT] = {62, 39, 35, 255}},
+    .street_vendor = {216, 27, 96, 255},
+    .team_idle = {0, 137, 123, 255},
+    .team_coming = {144, 164, 174, 255},
+    // the report's state colours (gops_svg_state_colour), so both read alike
+    .incident = {{0xe5, 0x39, 0x35, 255}, {0xfb, 0x8c, 0x00, 255}, {0x1e, 0x88, 0xe5, 255}, {0x43, 0xa0, 0x47, 255}},
 };
 
 const gops_screen_palette_t *gops_screen_palette(void) { return &palette; }
@@ -127,14 +155,49 @@ struct gops_screen {
     gops_rgba_t lut[HEAT_LUT];
     gops_canvas_t *legend;
 
+    gops_overlay_scratch_t scratch; ///< vehicle poses and road lines
+    gops_canvas_t *key;             ///< legend of the model layers for key_mask
+    uint32_t key_mask;
+    bool key_column;
+
     gops_screen_layout_t last;
 };
 
 static bool present_pedestrians(const gops_screen_frame_t *f) { return f->pedestrians != NULL; }
-static bool present_never(const gops_screen_frame_t *f)
+static bool present_traffic(const gops_screen_frame_t *f) { return gops_overlay_traffic(f->world) != NULL; }
+static bool present_vendors(const gops_screen_frame_t *f) { return gops_overlay_vendors(f->world) != NULL; }
+static bool present_ops(const gops_screen_frame_t *f) { return gops_overlay_ops(f->world) != NULL; }
+
+static void draw_congestion(gops_screen_t *s, gops_canvas_t *c, const gops_view_t *v, const gops_screen_def_t *def,
+                            const gops_screen_frame_t *f)
 {
-    (void)f;
-    return false; // traffic, vendors and incidents join when their models exist
+    (void)def;
+    s->last.arcs = gops_overlay_draw_congestion(c, v, f->world, &s->scratch);
+}
+static void draw_vehicles(gops_screen_t *s, gops_canvas_t *c, const gops_view_t *v, const gops_screen_def_t *def,
+                          const gops_screen_frame_t *f)
+{
+    (void)def;
+    s->last.vehicles =
+        gops_overlay_draw_vehicles(c, v, f->world, (int)s->last.map.w, (int)s->last.map.h, &s->scratch);
+}
+static void draw_vendors(gops_screen_t *s, gops_canvas_t *c, const gops_view_t *v, const gops_screen_def_t *def,
+                         const gops_screen_frame_t *f)
+{
+    (void)def;
+    gops_overlay_draw_vendors(c, v, f->world, &s->last.stalls, &s->last.street_vendors);
+}
+static void draw_teams(gops_screen_t *s, gops_canvas_t *c, const gops_view_t *v, const gops_screen_def_t *def,
+                       const gops_screen_frame_t *f)
+{
+    (void)def;
+    s->last.teams = gops_overlay_draw_teams(c, v, f->world);
+}
+static void draw_incidents(gops_screen_t *s, gops_canvas_t *c, const gops_view_t *v, const gops_screen_def_t *def,
+                           const gops_screen_frame_t *f)
+{
+    (void)def;
+    s->last.incidents = gops_overlay_draw_incidents(c, v, f->world);
 }
 static void draw_pedestrians(gops_screen_t *scene, gops_canvas_t *canvas, const gops_view_t *view,
                              const gops_screen_def_t *def, const gops_screen_frame_t *frame);
@@ -149,12 +212,19 @@ static const gops_screen_layer_t layers[GOPS_SCREEN_LAYER_COUNT] = {
     [GOPS_SCREEN_ZONES] = {"zones", "网格 responsibility zones", '2', GOPS_LAYER_ZONES, false, NULL, NULL, pick_zone},
     [GOPS_SCREEN_CAMERAS] = {"cameras", "监控 camera coverage", '3', GOPS_LAYER_CAMERAS, false, NULL, NULL, NULL},
     [GOPS_SCREEN_PA] = {"pa", "广播 public address", '4', GOPS_LAYER_PA, false, NULL, NULL, NULL},
-    [GOPS_SCREEN_POSTS] = {"posts", "岗点 posts and teams", '5', GOPS_LAYER_POSTS, true, NULL, NULL, NULL},
+    [GOPS_SCREEN_POSTS] = {"posts", "岗点 posts", '5', GOPS_LAYER_POSTS, true, NULL, NULL, NULL},
+    [GOPS_SCREEN_CONGESTION] = {"congestion", "路况 roads by congestion", 'r', 0, true, draw_congestion,
+                                present_traffic, gops_overlay_pick_congestion},
     [GOPS_SCREEN_PEDESTRIANS] = {"pedestrians", "行人 pedestrians", '6', 0, true, draw_pedestrians, present_pedestrians,
                                  pick_pedestrian},
-    [GOPS_SCREEN_VEHICLES] = {"vehicles", "车辆 vehicles", '7', 0, true, NULL, present_never, NULL},
-    [GOPS_SCREEN_VENDORS] = {"vendors", "流动摊贩 mobile vendors", '8', 0, true, NULL, present_never, NULL},
-    [GOPS_SCREEN_INCIDENTS] = {"incidents", "事件 incidents", '9', 0, true, NULL, present_never, NULL},
+    [GOPS_SCREEN_VEHICLES] = {"vehicles", "车辆 vehicles by class", '7', 0, true, draw_vehicles, present_traffic,
+                              gops_overlay_pick_vehicle},
+    [GOPS_SCREEN_VENDORS] = {"vendors", "摊贩 stalls and mobile vendors", '8', 0, true, draw_vendors, present_vendors,
+                             gops_overlay_pick_vendor},
+    [GOPS_SCREEN_TEAMS] = {"teams", "队伍 teams and their orders", 't', 0, true, draw_teams, present_ops,
+                           gops_overlay_pick_team},
+    [GOPS_SCREEN_INCIDENTS] = {"incidents", "事件 incidents by order state", '9', 0, true, draw_incidents, present_ops,
+                               gops_overlay_pick_incident},
 };
 
 const gops_screen_layer_t *gops_screen_layers(void) { return layers; }
@@ -191,6 +261,8 @@ void gops_screen_destroy(gops_screen_t *s)
     gops_canvas_destroy(s->map);
     gops_canvas_destroy(s->panel);
     gops_canvas_destroy(s->legend);
+    gops_canvas_destroy(s->key);
+    gops_overlay_scratch_free(&s->scratch);
     free(s->heat_area);
     free(s->heat_value);
     free(s->heat_tmp);
@@ -226,6 +298,13 @@ gops_screen_layout_t gops_screen_layout(int width, int height, bool dashboard)
     return l;
 }
 
+/// Width of the strip on the right of the map area that the whole-district view leaves for
+/// the legends (px): on a wide map area the district then sits beside them, not under them.
+static double key_strip(const gops_screen_layout_t *l)
+{
+    return l->map.w >= 800 && l->map.w >= 1.1 * l->map.h ? KEY_STRIP_PX : 0;
+}
+
 gops_view_t gops_screen_fit(const gops_world_t *world, int width, int height, bool dashboard)
 {
     gops_screen_layout_t l = gops_screen_layout(width, height, dashboard);
@@ -233,7 +312,7 @@ gops_view_t gops_screen_fit(const gops_world_t *world, int width, int height, bo
     if (d) {
         gops_map_draw_def_t md = gops_map_draw_def_default();
         md.furniture = false;
-        return gops_map_draw_fit(d->map, &md, (int)l.map.w, (int)l.map.h);
+        return gops_map_draw_fit(d->map, &md, (int)(l.map.w - key_strip(&l)), (int)l.map.h);
     }
     return gops_view_fit(-100, -100, 100, 100, l.map, 10);
 }
@@ -693,7 +772,7 @@ static void paint_heat(gops_screen_t *s, SDL_Surface *surf, int w, int h, const 
 
 static void draw_heat_legend(gops_screen_t *s, gops_canvas_t *canvas)
 {
-    const int lw = 220, lh = 46;
+    const int lw = HEAT_LEGEND_W, lh = HEAT_LEGEND_H;
     if (!s->legend) {
         if (!ensure_canvas(&s->legend, lw, lh)) return;
         gops_canvas_clear(s->legend, GOPS_RGBA(255, 255, 255, 220));
@@ -715,6 +794,41 @@ static void draw_heat_legend(gops_screen_t *s, gops_canvas_t *canvas)
     SDL_SetSurfaceBlendMode(src, SDL_BLENDMODE_BLEND);
     SDL_Rect r = {(int)s->last.map.w - lw - 12, (int)s->last.map.h - lh - 12, lw, lh};
     SDL_BlitSurface(src, NULL, gops_canvas_surface(canvas), &r);
+}
+
+/// The legend of the model layers drawn this frame, bottom-right above `bottom` (px),
+/// redrawn only when the set of layers changes.
+static void draw_key(gops_screen_t *s, gops_canvas_t *canvas, uint32_t drawn, double bottom)
+{
+    const uint32_t keyed = 1u << GOPS_SCREEN_CONGESTION | 1u << GOPS_SCREEN_VEHICLES | 1u << GOPS_SCREEN_VENDORS |
+                           1u << GOPS_SCREEN_TEAMS | 1u << GOPS_SCREEN_INCIDENTS;
+    uint32_t mask = drawn & keyed;
+    s->last.legend = (gops_rect_t){0};
+    if (!mask) return;
+    // A column in the strip the district view leaves free when it is there and tall enough
+    // (below the north arrow); otherwise short rows in the corner, over the map.
+    double w, h;
+    bool column = key_strip(&s->last) > 0;
+    if (column) {
+        gops_overlay_legend(canvas, mask, true, 0, 0, false, &w, &h);
+        column = w <= KEY_STRIP_PX - 12 && h <= bottom - 56;
+    }
+    if (!s->key || s->key_mask != mask || s->key_column != column) {
+        gops_overlay_legend(canvas, mask, column, 0, 0, false, &w, &h);
+        if (w < 1 || h < 1 || !ensure_canvas(&s->key, (int)w, (int)h)) return;
+        gops_canvas_clear(s->key, GOPS_RGBA(255, 255, 255, 225));
+        gops_overlay_legend(s->key, mask, column, 0, 0, true, &w, &h);
+        s->key_mask = mask;
+        s->key_column = column;
+    }
+    int kw = gops_canvas_width(s->key), kh = gops_canvas_height(s->key);
+    SDL_Surface *src = gops_canvas_surface(s->key);
+    SDL_SetSurfaceBlendMode(src, SDL_BLENDMODE_BLEND);
+    SDL_Rect r = {(int)s->last.map.w - kw - 12, (int)bottom - kh, kw, kh};
+    SDL_SetClipRect(gops_canvas_surface(canvas), &(SDL_Rect){0, 0, (int)s->last.map.w, (int)s->last.map.h});
+    SDL_BlitSurface(src, NULL, gops_canvas_surface(canvas), &r);
+    SDL_SetClipRect(gops_canvas_surface(canvas), NULL);
+    s->last.legend = (gops_rect_t){r.x, r.y, kw, kh};
 }
 
 static void draw_pedestrians(gops_screen_t *s, gops_canvas_t *canvas, const gops_view_t *v,
@@ -753,7 +867,6 @@ static void draw_pedestrians(gops_screen_t *s, gops_canvas_t *canvas, const gops
         gops_screen_grid_t g = {s->heat_min_x, s->heat_min_y, HEAT_CELL_M, s->heat_nx, s->heat_ny, s->heat_value};
         paint_heat(s, surf, w, h, v, &g);
     }
-    draw_heat_legend(s, canvas);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -766,30 +879,57 @@ static const char *const dash = "—";
 
 static const gops_kpi_value_t *gauge(const gops_world_t *w, gops_gauge_id_t id) { return &w->gauges.value[id]; }
 
-static void gauge_count(const gops_world_t *w, gops_gauge_id_t id, char *buf, size_t size)
+/// A dashboard figure: its text, and whether it is a real value (false: "—", not simulated)
+/// or a model that is there but has nothing to show yet ("no arrival yet": muted, not "—").
+typedef struct figure {
+    char text[80];
+    bool value; ///< a measured value, drawn large
+} figure_t;
+
+static void set_absent(figure_t *f)
+{
+    snprintf(f->text, sizeof f->text, "%s", dash);
+    f->value = false;
+}
+
+static void count_figure(figure_t *f, double v)
+{
+    thousands(v, f->text, sizeof f->text);
+    f->value = true;
+}
+
+static void gauge_figure(const gops_world_t *w, gops_gauge_id_t id, figure_t *f)
 {
     const gops_kpi_value_t *g = gauge(w, id);
     if (g->present)
-        thousands(g->value, buf, size);
+        count_figure(f, g->value);
     else
-        snprintf(buf, size, "%s", dash);
+        set_absent(f);
 }
 
 typedef struct panel_data {
     char date[64], clock[16], mode_zh[32], mode_en[32], since[48];
     gops_mode_t mode;
-    char street[32], buildings[32], density[48], los_letter[4];
+    figure_t street, buildings, density, congestion, vehicles, vendors, teams, p90;
     double density_v;
     bool has_los;
     double los[6];
-    char congestion[32], vehicles[32], vendors[80], orders[80], teams[32], p90[32];
+    int congestion_band; ///< -1 when not measured
+    bool has_orders;
+    uint32_t orders[GOPS_SVG_STATE_COUNT];
+    uint32_t absent; ///< figures that say "—" (the footer explains them)
+    bool crowd;      ///< the run has a crowd (its densities may not be measured yet)
     const char *title;
 } panel_data_t;
 
+/// The figures from the models themselves when they are attached (so a model's row shows
+/// its value from the first frame, before its first gauge sample), else from the gauges a
+/// scenario or another model may keep, else "—".
 static void collect(const gops_screen_frame_t *f, panel_data_t *d)
 {
     memset(d, 0, sizeof *d);
     d->title = f->title ? f->title : "";
+    d->congestion_band = -1;
     const gops_world_t *w = f->world;
     if (!w) {
         snprintf(d->clock, sizeof d->clock, "--:--:--");
@@ -811,51 +951,125 @@ static void collect(const gops_screen_frame_t *f, panel_data_t *d)
     gops_time_to_civil(since, NULL, NULL, NULL, &sh, &sm, NULL);
     snprintf(d->since, sizeof d->since, "since %02d:%02d", sh, sm);
 
-    gauge_count(w, GOPS_GAUGE_PEDESTRIANS_STREET, d->street, sizeof d->street);
-    if (!gauge(w, GOPS_GAUGE_PEDESTRIANS_STREET)->present && f->pedestrians)
-        thousands(f->pedestrians->count, d->street, sizeof d->street);
-    gauge_count(w, GOPS_GAUGE_PEDESTRIANS_BUILDINGS, d->buildings, sizeof d->buildings);
+    // crowd
+    if (f->pedestrians)
+        count_figure(&d->street, f->pedestrians->count);
+    else
+        gauge_figure(w, GOPS_GAUGE_PEDESTRIANS_STREET, &d->street);
+    gauge_figure(w, GOPS_GAUGE_PEDESTRIANS_BUILDINGS, &d->buildings);
     const gops_kpi_value_t *pd = gauge(w, GOPS_GAUGE_PEAK_DENSITY_PPM2);
     d->density_v = pd->present ? pd->value : -1;
-    if (pd->present)
-        snprintf(d->density, sizeof d->density, "%.2f 人/m²", pd->value);
-    else
-        snprintf(d->density, sizeof d->density, "%s", dash);
+    d->crowd = f->pedestrians != NULL || gops_world_crowd(w) != NULL;
+    if (pd->present) {
+        snprintf(d->density.text, sizeof d->density.text, "%.2f 人/m²", pd->value);
+        d->density.value = true;
+    } else if (d->crowd) { // the first density window has not closed yet
+        snprintf(d->density.text, sizeof d->density.text, "暂无 not measured yet");
+    } else {
+        set_absent(&d->density);
+    }
     d->has_los = true;
     for (int i = 0; i < 6; i++) {
         const gops_kpi_value_t *g = gauge(w, (gops_gauge_id_t)(GOPS_GAUGE_LOS_A + i));
         d->has_los &= g->present;
         d->los[i] = g->present ? g->value : 0;
     }
-    const gops_kpi_value_t *ci = gauge(w, GOPS_GAUGE_CONGESTION_INDEX);
-    if (ci->present)
-        snprintf(d->congestion, sizeof d->congestion, "%.2f", ci->value);
-    else
-        snprintf(d->congestion, sizeof d->congestion, "%s", dash);
-    gauge_count(w, GOPS_GAUGE_VEHICLES, d->vehicles, sizeof d->vehicles);
-    char a[32], b[32];
-    gauge_count(w, GOPS_GAUGE_VENDORS_AT_POINTS, a, sizeof a);
-    gauge_count(w, GOPS_GAUGE_VENDORS_MOBILE, b, sizeof b);
-    snprintf(d->vendors, sizeof d->vendors, "%s / %s", a, b);
-    gauge_count(w, GOPS_GAUGE_ORDERS_OPEN, a, sizeof a);
-    gauge_count(w, GOPS_GAUGE_ORDERS_CLOSED, b, sizeof b);
-    snprintf(d->orders, sizeof d->orders, "%s / %s", a, b);
-    gauge_count(w, GOPS_GAUGE_TEAMS_BUSY, d->teams, sizeof d->teams);
+
+    // traffic
+    const gops_traffic_t *trf = gops_overlay_traffic(w);
+    if (trf) {
+        gops_traffic_counts_t tc;
+        gops_traffic_counts(trf, &tc);
+        count_figure(&d->vehicles, tc.vehicles);
+        if (gauge(w, GOPS_GAUGE_CONGESTION_INDEX)->present) {
+            d->congestion_band = gops_overlay_congestion_index_band(tc.congestion_index);
+            const char *band = gops_overlay_congestion_band_name(d->congestion_band);
+            char zh[32];
+            snprintf(zh, sizeof zh, "%.*s", (int)strcspn(band, " "), band); // the Chinese band name
+            snprintf(d->congestion.text, sizeof d->congestion.text, "%.1f %s", tc.congestion_index, zh);
+            d->congestion.value = true;
+        } else { // no measuring window has closed yet
+            snprintf(d->congestion.text, sizeof d->congestion.text, "暂无 not measured yet");
+        }
+    } else {
+        gauge_figure(w, GOPS_GAUGE_VEHICLES, &d->vehicles);
+        const gops_kpi_value_t *ci = gauge(w, GOPS_GAUGE_CONGESTION_INDEX);
+        if (ci->present) {
+            snprintf(d->congestion.text, sizeof d->congestion.text, "%.2f", ci->value);
+            d->congestion.value = true;
+        } else {
+            set_absent(&d->congestion);
+        }
+    }
+
+    // vendors: at a guidance point's stall / with goods out on the street
+    const gops_vendors_t *vd = gops_overlay_vendors(w);
+    uint32_t at_points = 0, street = 0;
+    if (vd) {
+        for (uint32_t i = 0; i < gops_vendors_count(vd); i++) {
+            gops_vendor_info_t info;
+            if (!gops_vendors_get(vd, i, &info)) continue;
+            if (info.state == GOPS_VENDOR_AT_STALL) at_points++;
+            if (info.state == GOPS_VENDOR_SETUP || info.state == GOPS_VENDOR_TRADING ||
+                info.state == GOPS_VENDOR_PACKING)
+                street++;
+        }
+    }
+    const gops_kpi_value_t *gp = gauge(w, GOPS_GAUGE_VENDORS_AT_POINTS), *gm = gauge(w, GOPS_GAUGE_VENDORS_MOBILE);
+    if (vd || (gp->present && gm->present)) {
+        char a[24], b[24];
+        thousands(vd ? at_points : gp->value, a, sizeof a);
+        thousands(vd ? street : gm->value, b, sizeof b);
+        snprintf(d->vendors.text, sizeof d->vendors.text, "%s / %s", a, b);
+        d->vendors.value = true;
+    } else {
+        set_absent(&d->vendors);
+    }
+
+    // operations
+    const gops_ops_t *ops = gops_overlay_ops(w);
+    d->has_orders = gops_overlay_order_counts(w, d->orders);
+    if (ops) {
+        gops_ops_status_t st;
+        gops_ops_status(ops, &st);
+        char a[24], b[24];
+        thousands(st.teams_busy, a, sizeof a);
+        thousands(st.teams_on_duty, b, sizeof b);
+        snprintf(d->teams.text, sizeof d->teams.text, "%s / %s", a, b);
+        d->teams.value = true;
+    } else {
+        gauge_figure(w, GOPS_GAUGE_TEAMS_BUSY, &d->teams);
+    }
     const gops_kpi_value_t *p90 = &w->kpis.value[GOPS_KPI_RESPONSE_TIME_P90_S];
-    if (p90->present)
-        snprintf(d->p90, sizeof d->p90, "%.0f s", p90->value);
-    else
-        snprintf(d->p90, sizeof d->p90, "%s", dash);
+    if (p90->present) {
+        if (p90->value >= 60)
+            snprintf(d->p90.text, sizeof d->p90.text, "%.0f min %02.0f s", floor(p90->value / 60),
+                     fmod(floor(p90->value + 0.5), 60));
+        else
+            snprintf(d->p90.text, sizeof d->p90.text, "%.0f s", p90->value);
+        d->p90.value = true;
+    } else if (ops) {
+        snprintf(d->p90.text, sizeof d->p90.text, "暂无 no arrival yet");
+    } else {
+        set_absent(&d->p90);
+    }
+    const figure_t *all[] = {&d->street, &d->buildings, &d->density, &d->congestion,
+                             &d->vehicles, &d->vendors,  &d->teams,   &d->p90};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) d->absent += strcmp(all[i]->text, dash) == 0;
+    d->absent += !d->has_orders;
 }
 
 /// Everything the panel shows, as one string: the panel is redrawn only when it changes.
 static void signature(const panel_data_t *d, const gops_screen_frame_t *f, int w, int h, char *sig, size_t size)
 {
     // The clock is left out: it changes every simulated second and is drawn on its own.
-    int n = snprintf(sig, size, "%dx%d|%s|%s|%s|%d|%s|%s|%s|%s|%d|%.3f %.3f %.3f %.3f %.3f %.3f|%s|%s|%s|%s|%s|%s|%s",
-                     w, h, d->title, d->date, d->since, (int)d->mode, d->street, d->buildings, d->density,
-                     d->los_letter, d->has_los, d->los[0], d->los[1], d->los[2], d->los[3], d->los[4], d->los[5],
-                     d->congestion, d->vehicles, d->vendors, d->orders, d->teams, d->p90, f->status ? f->status : "");
+    int n = snprintf(sig, size,
+                     "%dx%d|%s|%s|%s|%d|%s|%s|%s|%d|%.3f %.3f %.3f %.3f %.3f %.3f|%s|%s|%s|%s|%s|%d|%u %u %u %u|%s",
+                     w, h, d->title, d->date, d->since, (int)d->mode, d->street.text, d->buildings.text,
+                     d->density.text, d->has_los, d->los[0], d->los[1], d->los[2], d->los[3], d->los[4], d->los[5],
+                     d->congestion.text, d->vehicles.text, d->vendors.text, d->teams.text, d->p90.text,
+                     d->has_orders, d->orders[0], d->orders[1], d->orders[2], d->orders[3],
+                     f->status ? f->status : "");
     for (uint32_t i = 0; i < f->warning_count && n > 0 && (size_t)n < size; i++)
         n += snprintf(sig + n, size - (size_t)n, "|%d%s%s", (int)f->warnings[i].level,
                       f->warnings[i].when ? f->warnings[i].when : "", f->warnings[i].text);
@@ -869,18 +1083,35 @@ static gops_rgba_t density_colour(double v)
 }
 
 static void panel_row(gops_canvas_t *c, double pad, double pw, double y, double k, const char *zh, const char *en,
-                      const char *value, gops_rgba_t value_colour)
+                      const figure_t *value, gops_rgba_t value_colour)
 {
     double x = pad + put(c, pad, y, zh, 15 * k, palette.panel_text, GOPS_ANCHOR_LEFT, false);
     put(c, x + 6 * k, y + 1 * k, en, 11 * k, palette.panel_muted, GOPS_ANCHOR_LEFT, false);
-    bool absent = strcmp(value, dash) == 0 || strcmp(value, "— / —") == 0;
-    put(c, pw - pad, y, value, (absent ? 15 : 18) * k, absent ? palette.panel_muted : value_colour, GOPS_ANCHOR_RIGHT,
-        !absent);
+    put(c, pw - pad, y, value->text, (value->value ? 18 : 13) * k, value->value ? value_colour : palette.panel_muted,
+        GOPS_ANCHOR_RIGHT, value->value);
 }
 
 static void rule(gops_canvas_t *c, double pad, double pw, double y)
 {
     gops_canvas_fill_rect(c, (gops_rect_t){pad, y, pw - 2 * pad, 1}, GOPS_RGBA(55, 71, 79, 255));
+}
+
+/// Orders by state as four cells: a bar in the state's colour (the map markers' and the
+/// report's), the count, the state's name. Returns the height used.
+static double order_cells(gops_canvas_t *c, double x, double y, double bw, double k, const uint32_t *counts)
+{
+    static const char *const names[GOPS_SVG_STATE_COUNT] = {"待派 open", "已派 dispatched", "处置中 on scene",
+                                                            "已办结 closed"};
+    double cw = bw / GOPS_SVG_STATE_COUNT;
+    for (int i = 0; i < GOPS_SVG_STATE_COUNT; i++) {
+        double cx = x + i * cw;
+        gops_canvas_fill_rect(c, (gops_rect_t){cx, y, cw - 6 * k, 3 * k}, palette.incident[i]);
+        char n[32];
+        thousands(counts[i], n, sizeof n);
+        put(c, cx, y + 6 * k, n, 18 * k, palette.panel_text, GOPS_ANCHOR_TOP_LEFT, true);
+        put(c, cx, y + 29 * k, names[i], 10 * k, palette.panel_muted, GOPS_ANCHOR_TOP_LEFT, false);
+    }
+    return 44 * k;
 }
 
 static void draw_panel(gops_screen_t *s, const gops_screen_frame_t *f, const panel_data_t *d, int pw, int ph)
@@ -919,12 +1150,12 @@ static void draw_panel(gops_screen_t *s, const gops_screen_frame_t *f, const pan
     rule(c, pad, pw, y);
     y += 18 * k;
 
-    double row = 29 * k;
-    panel_row(c, pad, pw, y, k, "街面人数", "on the street", d->street, palette.panel_text);
+    double row = 28 * k;
+    panel_row(c, pad, pw, y, k, "街面人数", "on the street", &d->street, palette.panel_text);
     y += row;
-    panel_row(c, pad, pw, y, k, "楼内人数", "in buildings", d->buildings, palette.panel_text);
+    panel_row(c, pad, pw, y, k, "楼内人数", "in buildings", &d->buildings, palette.panel_text);
     y += row;
-    panel_row(c, pad, pw, y, k, "最高密度", "peak density", d->density, density_colour(d->density_v));
+    panel_row(c, pad, pw, y, k, "最高密度", "peak density", &d->density, density_colour(d->density_v));
     y += row * 0.8;
     // level-of-service shares as one bar, A (free) to F (jammed)
     static const gops_rgba_t los_col[6] = {{26, 152, 80, 255},   {145, 207, 96, 255}, {217, 239, 139, 255},
@@ -944,21 +1175,36 @@ static void draw_panel(gops_screen_t *s, const gops_screen_frame_t *f, const pan
         }
     } else {
         gops_canvas_stroke_rect(c, (gops_rect_t){pad, y, bw, bh}, 1, GOPS_RGBA(55, 71, 79, 255));
-        put(c, pad + bw / 2, y + bh / 2, "服务水平 LOS —", 10 * k, palette.panel_muted, GOPS_ANCHOR_CENTER, false);
+        put(c, pad + bw / 2, y + bh / 2, d->crowd ? "服务水平 LOS · not measured yet" : "服务水平 LOS —", 10 * k,
+            palette.panel_muted, GOPS_ANCHOR_CENTER, false);
     }
     y += bh + 16 * k;
-    panel_row(c, pad, pw, y, k, "拥堵指数", "congestion index", d->congestion, palette.panel_text);
+    gops_rgba_t cong = d->congestion_band >= 3   ? GOPS_RGBA(255, 82, 82, 255)
+                       : d->congestion_band == 2 ? GOPS_RGBA(255, 202, 40, 255)
+                                                 : palette.panel_text;
+    panel_row(c, pad, pw, y, k, "拥堵指数", "congestion index", &d->congestion, cong);
     y += row;
-    panel_row(c, pad, pw, y, k, "车辆", "vehicles", d->vehicles, palette.panel_text);
+    panel_row(c, pad, pw, y, k, "车辆", "vehicles on the roads", &d->vehicles, palette.panel_text);
     y += row;
-    panel_row(c, pad, pw, y, k, "商贩", "vendors at points / mobile", d->vendors, palette.panel_text);
+    panel_row(c, pad, pw, y, k, "商贩", "at stalls / on the street", &d->vendors, palette.panel_text);
     y += row;
-    panel_row(c, pad, pw, y, k, "工单", "orders open / closed", d->orders, palette.panel_text);
+    panel_row(c, pad, pw, y, k, "队伍", "teams busy / on duty", &d->teams, palette.panel_text);
     y += row;
-    panel_row(c, pad, pw, y, k, "忙碌队伍", "teams busy", d->teams, palette.panel_text);
-    y += row;
-    panel_row(c, pad, pw, y, k, "P90响应", "response time", d->p90, palette.panel_text);
-    y += row * 0.7;
+    panel_row(c, pad, pw, y, k, "P90响应", "response, occurrence→on scene", &d->p90, palette.panel_text);
+    y += row * 0.75;
+    if (d->has_orders) {
+        put(c, pad, y, "工单", 15 * k, palette.panel_text, GOPS_ANCHOR_TOP_LEFT, false);
+        put(c, pad + text_w(c, "工单", 15 * k, false) + 6 * k, y + 3 * k, "dispatch orders by state", 11 * k,
+            palette.panel_muted, GOPS_ANCHOR_TOP_LEFT, false);
+        y += 22 * k;
+        y += order_cells(c, pad, y, bw, k, d->orders);
+    } else {
+        figure_t none;
+        set_absent(&none);
+        y += row * 0.25;
+        panel_row(c, pad, pw, y, k, "工单", "dispatch orders", &none, palette.panel_text);
+        y += row * 0.75;
+    }
     rule(c, pad, pw, y);
     y += 10 * k;
 
@@ -966,7 +1212,7 @@ static void draw_panel(gops_screen_t *s, const gops_screen_frame_t *f, const pan
     snprintf(head, sizeof head, "预警 warnings (%u)", f->warning_count);
     put(c, pad, y, head, 15 * k, palette.panel_text, GOPS_ANCHOR_TOP_LEFT, true);
     y += 24 * k;
-    double bottom = ph - 52 * k;
+    double bottom = ph - (d->absent || f->status ? 52 : 12) * k;
     if (f->warning_count == 0) {
         put(c, pad, y, "无预警 no active warnings", 13 * k, palette.panel_muted, GOPS_ANCHOR_TOP_LEFT, false);
     }
@@ -976,7 +1222,8 @@ static void draw_panel(gops_screen_t *s, const gops_screen_frame_t *f, const pan
         double size = 13 * k, lh = 17 * k, tw = bw - 16 * k;
         int nl = wrap(c, wn->text ? wn->text : "", size, tw, lines, 2);
         double bh2 = (wn->when ? 16 * k : 0) + nl * lh + 10 * k;
-        if (y + bh2 > bottom) {
+        // a banner that would leave no room for the "+N more" line under it is not drawn
+        if (y + bh2 > bottom || (i + 1 < f->warning_count && y + bh2 + 6 * k + 16 * k > bottom)) {
             char more[64];
             snprintf(more, sizeof more, "+%u more", f->warning_count - i);
             put(c, pad, y, more, 12 * k, palette.panel_muted, GOPS_ANCHOR_TOP_LEFT, false);
@@ -998,9 +1245,10 @@ static void draw_panel(gops_screen_t *s, const gops_screen_frame_t *f, const pan
     }
     s->last.warning_count = shown;
 
-    rule(c, pad, pw, ph - 44 * k);
-    put(c, pad, ph - 38 * k, "— 未模拟 not simulated in this run", 11 * k, palette.panel_muted, GOPS_ANCHOR_TOP_LEFT,
-        false);
+    if (d->absent || f->status) rule(c, pad, pw, ph - 44 * k);
+    if (d->absent)
+        put(c, pad, ph - 38 * k, "— 未模拟 not simulated in this run", 11 * k, palette.panel_muted,
+            GOPS_ANCHOR_TOP_LEFT, false);
     if (f->status) put(c, pad, ph - 20 * k, f->status, 12 * k, palette.panel_accent, GOPS_ANCHOR_TOP_LEFT, false);
 }
 
@@ -1010,6 +1258,7 @@ static void draw_dashboard(gops_screen_t *s, gops_canvas_t *canvas, const gops_s
     if (pw < 1 || ph < 1) return;
     panel_data_t d;
     collect(f, &d);
+    s->last.absent_figures = d.absent;
     char sig[SIG_MAX];
     signature(&d, f, pw, ph, sig, sizeof sig);
     bool fresh = s->panel_valid && strcmp(sig, s->panel_sig) == 0 && s->panel && gops_canvas_width(s->panel) == pw &&
@@ -1067,7 +1316,7 @@ static void draw_help(gops_canvas_t *c, const gops_screen_def_t *def, const gops
         {"+  −  wheel", "缩放 zoom (at the cursor with the wheel)"},
         {"arrows  drag", "平移 pan"},
         {"0  Home", "全图 show the whole district"},
-        {"click", "查看 inspect the nearest person or feature"},
+        {"click", "查看 inspect: incident, team, vendor, vehicle, person, road, feature"},
         {"C", "人群 crowd as auto / dots / heat map"},
         {"F1 … F4", "模式 mode: normal, holiday, major event, emergency"},
         {"P", "截图 save a PNG of the window in the current folder"},
@@ -1092,7 +1341,7 @@ static void draw_help(gops_canvas_t *c, const gops_screen_def_t *def, const gops
     ty += lh;
     for (int i = 0; i < GOPS_SCREEN_LAYER_COUNT; i++) {
         if (!layers[i].key) continue;
-        char k[4] = {layers[i].key, 0};
+        char k[4] = {layers[i].key >= 'a' && layers[i].key <= 'z' ? (char)(layers[i].key - 'a' + 'A') : layers[i].key, 0};
         char state[200];
         bool on = (def->layers >> i) & 1u;
         bool present = gops_screen_layer_present((gops_screen_layer_id_t)i, f);
@@ -1116,6 +1365,7 @@ void gops_screen_draw(gops_screen_t *s, gops_canvas_t *canvas, const gops_view_t
     draw_map_area(s, canvas, view, def, f);
     SDL_Surface *surf = gops_canvas_surface(canvas);
     SDL_Rect clip = {0, 0, (int)s->last.map.w, h};
+    uint32_t drawn = 0;
     for (int i = 0; i < GOPS_SCREEN_LAYER_COUNT; i++) {
         if (!layers[i].draw || !((def->layers >> i) & 1u)) continue;
         if (!gops_screen_layer_present((gops_screen_layer_id_t)i, f) && !(i == GOPS_SCREEN_PEDESTRIANS && f->density))
@@ -1123,7 +1373,16 @@ void gops_screen_draw(gops_screen_t *s, gops_canvas_t *canvas, const gops_view_t
         SDL_SetClipRect(surf, &clip);
         layers[i].draw(s, canvas, view, def, f);
         SDL_SetClipRect(surf, NULL);
+        drawn |= 1u << i;
     }
+    // Legends last, over every layer: the density ramp in the bottom-right corner, the
+    // model layers' keys above it.
+    double bottom = s->last.map.h - 12;
+    if (s->last.heat) {
+        draw_heat_legend(s, canvas);
+        bottom -= HEAT_LEGEND_H + 6;
+    }
+    draw_key(s, canvas, drawn, bottom);
     if (f->has_marker) {
         gops_point_t m = f->marker;
         gops_canvas_stroke_circle(canvas, view, m, 11, 3, GOPS_RGBA(255, 255, 255, 230));

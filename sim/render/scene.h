@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // One frame of the "big screen": the district map (drawn once per view and kept as a
-// picture), agent layers from a table of draw callbacks (pedestrians as dots or a density
-// heat map; vehicles, vendors and incidents once their models exist), the dashboard panel,
-// warnings, the inspection box and the help overlay. Shared by the live window (view.c) and
-// headless snapshots (snapshot.c). Reads the world; never changes it, never opens a window.
+// picture), agent layers from a table of draw callbacks (roads coloured by traffic speed,
+// pedestrians as dots or a density heat map, vehicles by class, vendors, teams and incidents
+// by order state), their legend, the dashboard panel, warnings, the inspection box and the
+// help overlay. Shared by the live window (view.c) and headless snapshots (snapshot.c).
+// Reads the world; never changes it, never opens a window.
 // Names are gops_screen_*: in ops/, "scene" means the kinds of scene the AI cameras recognise.
 #ifndef GOPS_RENDER_SCENE_H
 #define GOPS_RENDER_SCENE_H
@@ -12,6 +13,8 @@
 #include "gridops/gridops.h"
 #include "output/report.h"
 #include "render/canvas.h"
+#include "traffic/vclass.h"
+#include "vendors/stalls.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -45,18 +48,21 @@ typedef enum gops_screen_crowd {
     GOPS_SCREEN_CROWD_COUNT
 } gops_screen_crowd_t;
 
-/// Layers, in table order (bit i of gops_screen_def_t.layers is layer i).
+/// Layers, in table order, which is also drawing order (bit i of gops_screen_def_t.layers
+/// is layer i; the bits live only in memory, so the order may change between versions).
 typedef enum gops_screen_layer_id {
     GOPS_SCREEN_MAP,         ///< the district base map (always drawn)
     GOPS_SCREEN_LABELS,      ///< map names
     GOPS_SCREEN_ZONES,       ///< responsibility zones
     GOPS_SCREEN_CAMERAS,     ///< camera coverage
     GOPS_SCREEN_PA,          ///< public-address range
-    GOPS_SCREEN_POSTS,       ///< staffed posts (teams with their orders later)
+    GOPS_SCREEN_POSTS,       ///< the map's posts (squares)
+    GOPS_SCREEN_CONGESTION,  ///< each road direction coloured by its congestion band (traffic)
     GOPS_SCREEN_PEDESTRIANS, ///< the crowd
-    GOPS_SCREEN_VEHICLES,    ///< traffic (not simulated yet)
-    GOPS_SCREEN_VENDORS,     ///< mobile vendors (not simulated yet; stalls are on the base map)
-    GOPS_SCREEN_INCIDENTS,   ///< incidents by state (not simulated yet)
+    GOPS_SCREEN_VEHICLES,    ///< vehicles by class (traffic)
+    GOPS_SCREEN_VENDORS,     ///< guidance-point stalls by state, mobile vendors on the street
+    GOPS_SCREEN_TEAMS,       ///< teams by state, with a line to the incident they are sent to
+    GOPS_SCREEN_INCIDENTS,   ///< incidents coloured by order state
     GOPS_SCREEN_LAYER_COUNT
 } gops_screen_layer_id_t;
 
@@ -98,7 +104,8 @@ typedef struct gops_screen gops_screen_t;
 /// Result of a click: the item nearest to it.
 typedef struct gops_screen_pick {
     gops_screen_layer_id_t layer;
-    uint32_t index;  ///< feature index, or pedestrian id (stable over the run)
+    uint32_t index;  ///< feature index, pedestrian id (stable over the run), vehicle (pose order),
+                     ///< stall or vendor index, team index, incident id
     gops_point_t at; ///< m
     char text[512];  ///< what to show, lines separated by '\n'
 } gops_screen_pick_t;
@@ -125,6 +132,9 @@ const gops_screen_layer_t *gops_screen_layers(void);
 /// True when a layer's subject is simulated in this frame's run.
 bool gops_screen_layer_present(gops_screen_layer_id_t id, const gops_screen_frame_t *frame);
 
+/// Congestion bands of the roads (gops_overlay_congestion_band in render/overlays.h).
+#define GOPS_SCREEN_CONGESTION_BANDS 5
+
 /// Colours the scene uses (for legends and tests).
 typedef struct gops_screen_palette {
     gops_rgba_t panel; ///< dashboard background
@@ -136,9 +146,19 @@ typedef struct gops_screen_palette {
     gops_rgba_t walker_stopped;               ///< below 30 %
     gops_rgba_t marker;                       ///< ring around the inspected item
     gops_rgba_t no_map;                       ///< map area of a run without a district
+    gops_rgba_t vehicle[GOPS_VCLASS_COUNT];   ///< vehicles by class
+    gops_rgba_t congestion[GOPS_SCREEN_CONGESTION_BANDS]; ///< road directions, smooth to severe
+                                              ///< (bands: gops_overlay_congestion_band)
+    gops_rgba_t stall[GOPS_STALL_STATE_COUNT]; ///< guidance-point stalls by state
+    gops_rgba_t street_vendor;                ///< a mobile vendor with goods out on the street
+    gops_rgba_t team_idle;                    ///< on duty and free (patrolling, holding a post)
+    gops_rgba_t team_coming;                  ///< called in, or walking to its post
+    gops_rgba_t incident[GOPS_SVG_STATE_COUNT]; ///< order states (gops_svg_state_colour, as in the
+                                              ///< report); teams sent or on scene take the same colours
 } gops_screen_palette_t;
 
 const gops_screen_palette_t *gops_screen_palette(void);
+
 /// Heat-map colour of a density (persons/m²): transparent at 0, blue through yellow to red
 /// at 4 and purple from 5 (straight alpha).
 gops_rgba_t gops_screen_heat_colour(double ppm2);
@@ -152,6 +172,14 @@ typedef struct gops_screen_layout {
     bool heat;        ///< pedestrians were drawn as a heat map
     uint32_t drawn;   ///< pedestrians drawn as dots (0 with the heat map)
     bool map_redrawn; ///< the map picture was redrawn for this frame
+    uint32_t arcs;           ///< road directions coloured by congestion
+    uint32_t vehicles;       ///< vehicles drawn
+    uint32_t stalls;         ///< stalls drawn (free ones as outlines)
+    uint32_t street_vendors; ///< mobile vendors drawn on the street
+    uint32_t teams;          ///< teams drawn
+    uint32_t incidents;      ///< incident markers drawn
+    gops_rect_t legend;      ///< the legend of the model layers (w = 0 without one)
+    uint32_t absent_figures; ///< dashboard figures shown as "—", not simulated (the order cells count once)
 } gops_screen_layout_t;
 
 /// NULL with err set when memory runs out.
@@ -172,9 +200,10 @@ const gops_screen_layout_t *gops_screen_last_layout(const gops_screen_t *scene);
 /// Forgets the cached map picture (after the district changed).
 void gops_screen_invalidate(gops_screen_t *scene);
 
-/// The item nearest to the pixel (px, py) through `view` among the layers shown: a
-/// pedestrian within 8 px, then a point feature within 8 px, a road under the cursor, the
-/// smallest building, plaza or walkway containing it, the finest zone (zones layer on).
+/// The item nearest to the pixel (px, py) through `view` among the layers shown, top layer
+/// first: an incident, team, vendor or stall, vehicle or pedestrian within 8 px, then a point
+/// feature within 8 px, a road under the cursor, the smallest building, plaza or walkway
+/// containing it, the finest zone (zones layer on).
 bool gops_screen_pick(const gops_screen_def_t *def, const gops_screen_frame_t *frame, const gops_view_t *view,
                       double px, double py, gops_screen_pick_t *pick);
 /// Describes the pedestrian with this stable id; false when it has left.

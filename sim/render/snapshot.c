@@ -86,6 +86,8 @@ bool gops_snapshot_draw(gops_snapshot_t *s, const gops_world_t *world, const gop
         if (!src->density || !src->density(world, true, &grid)) return false;
         def.dashboard = false;
         def.crowd = GOPS_SCREEN_CROWD_HEAT;
+        // the densities alone over the map: no vehicles, vendors, teams or incidents on top
+        def.layers &= 1u << GOPS_SCREEN_MAP | 1u << GOPS_SCREEN_LABELS | 1u << GOPS_SCREEN_PEDESTRIANS;
         f.pedestrians = NULL;
         f.density = &grid;
         gops_view_t view = gops_screen_fit(world, w, h, false);

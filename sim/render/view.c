@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/simtime.h"
 #include "output/report.h"
+#include "world/world_internal.h"
 
 #include <SDL2/SDL.h>
 
@@ -61,8 +62,14 @@ struct gops_live_view {
     char message[160];
     double message_until;
 
+    gops_pedestrians_t synth; ///< stand-in crowd (def.synthetic_crowd), built for synth_world
+    const gops_world_t *synth_world;
+    uint64_t synth_rng;
+
     uint64_t frames, ticks;
     double scene_total, draw_total, draw_max, started;
+    double scene_cpu, draw_cpu; ///< thread CPU s drawing the scene, and with upload and present
+    double first_frame_at, last_frame_at; ///< wall s when the first and the last frame began
     double rate_wall, rate_sim; ///< start of the current one-second measuring window
     uint64_t rate_frames;
     double fps_shown, sim_rate_shown; ///< values of the last complete window
@@ -72,6 +79,14 @@ static double wall_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/// CPU time of this thread (s): what drawing costs whatever else the machine runs.
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -186,6 +201,8 @@ gops_live_view_t *gops_live_view_create(const gops_live_view_def_t *def, gops_er
     v->fast = v->def.speed <= 0;
     v->paused = v->def.paused;
     gops_report_notes_init(&v->notes);
+    gops_pedestrians_init(&v->synth);
+    v->synth_rng = 88172645463325252ULL;
     if (!fit_canvas(v, err)) goto fail;
     v->started = v->last_wall = v->rate_wall = wall_now();
     v->last_frame = v->started - 1;
@@ -204,6 +221,7 @@ void gops_live_view_destroy(gops_live_view_t *v)
     if (v->renderer) SDL_DestroyRenderer(v->renderer);
     if (v->window) SDL_DestroyWindow(v->window);
     gops_report_notes_free(&v->notes);
+    gops_pedestrians_free(&v->synth);
     SDL_QuitSubSystem(SDL_INIT_VIDEO);
     free(v);
 }
@@ -214,8 +232,11 @@ gops_live_view_stats_t gops_live_view_stats(const gops_live_view_t *v)
     s.scene_ms_mean = v->frames ? 1000.0 * v->scene_total / (double)v->frames : 0;
     s.frame_ms_mean = v->frames ? 1000.0 * v->draw_total / (double)v->frames : 0;
     s.frame_ms_max = 1000.0 * v->draw_max;
-    double span = v->last_frame - v->started;
-    s.fps = span > 0 ? (double)v->frames / span : 0;
+    s.scene_cpu_ms_mean = v->frames ? 1000.0 * v->scene_cpu / (double)v->frames : 0;
+    s.frame_cpu_ms_mean = v->frames ? 1000.0 * v->draw_cpu / (double)v->frames : 0;
+    // from the first frame on: building the district and the first tick come before it
+    double span = v->last_frame_at - v->first_frame_at;
+    s.fps = v->frames > 1 && span > 0 ? (double)(v->frames - 1) / span : 0;
     snprintf(s.renderer, sizeof s.renderer, "%s", v->renderer_name);
     return s;
 }
@@ -244,15 +265,56 @@ static void status_text(gops_live_view_t *v, double now, char *buf, size_t size)
     snprintf(buf, size, "%s · %.0f× real · %.0f fps · H help", state, v->sim_rate_shown, v->fps_shown);
 }
 
+static uint64_t xorshift(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/// The stand-in crowd of def.synthetic_crowd pedestrians on the district's walkable cells
+/// (a fixed pattern from a view-local generator, never the world's streams), each nudged by
+/// up to 5 cm a frame so that every frame has something new to draw. NULL without a district.
+static const gops_pedestrians_t *synthetic_crowd(gops_live_view_t *v)
+{
+    const gops_district_t *d = v->world ? gops_world_district(v->world) : NULL;
+    if (!d || !d->walk || d->walk->count == 0) return NULL;
+    gops_pedestrians_t *p = &v->synth;
+    if (v->synth_world != v->world) {
+        p->count = 0;
+        for (uint32_t i = 0; i < v->def.synthetic_crowd; i++) {
+            uint64_t r = xorshift(&v->synth_rng);
+            gops_point_t c = gops_walkable_centre(d->walk, d->walk->cells[r % d->walk->count]);
+            float jx = (float)((r >> 20) % 100) / 100.0f - 0.5f, jy = (float)((r >> 30) % 100) / 100.0f - 0.5f;
+            uint32_t k = gops_pedestrians_add(p, (float)c.x + jx * (float)d->walk->cell,
+                                              (float)c.y + jy * (float)d->walk->cell, 1.3f, 0.2f, 0);
+            if (k == UINT32_MAX) break;
+            p->vx[k] = (float)((r >> 40) % 140) / 100.0f; // a spread of speeds, so all dot colours show
+        }
+        v->synth_world = v->world;
+    }
+    for (uint32_t i = 0; i < p->count; i++) {
+        uint64_t r = xorshift(&v->synth_rng);
+        p->x[i] += (float)((int)(r & 0xff) - 128) * (0.05f / 128);
+        p->y[i] += (float)((int)((r >> 8) & 0xff) - 128) * (0.05f / 128);
+    }
+    return p;
+}
+
 static void make_frame(gops_live_view_t *v, gops_screen_frame_t *f, gops_screen_warning_t *warnings, char (*when)[16],
                        gops_screen_grid_t *grid, char *status, size_t status_size, double now)
 {
     memset(f, 0, sizeof *f);
     f->world = v->world;
     f->title = v->def.title;
-    if (v->world) {
+    if (v->world && v->def.synthetic_crowd) {
+        f->pedestrians = synthetic_crowd(v); // its heat map is binned from these positions
+    } else if (v->world) {
         f->pedestrians = v->def.sources.pedestrians ? v->def.sources.pedestrians(v->world) : NULL;
         if (v->def.sources.density && v->def.sources.density(v->world, false, grid)) f->density = grid;
+    }
+    if (v->world) {
         f->warning_count = gops_screen_warnings_from_notes(&v->notes, gops_world_time(v->world), WARNING_WINDOW_S,
                                                            warnings, when, MAX_WARNINGS);
         f->warnings = warnings;
@@ -294,10 +356,13 @@ static void draw_frame(gops_live_view_t *v, double now)
     gops_screen_grid_t grid;
     char status[200];
     make_frame(v, &f, warnings, when, &grid, status, sizeof status, now);
-    double t0 = wall_now();
+    double t0 = wall_now(), c0 = cpu_now();
+    if (!v->frames) v->first_frame_at = t0;
+    v->last_frame_at = t0;
     gops_screen_draw(v->scene, v->canvas, &v->view, &v->scene_def, &f);
     gops_canvas_sync(v->canvas);
     v->scene_total += wall_now() - t0;
+    v->scene_cpu += cpu_now() - c0;
     SDL_Surface *s = gops_canvas_surface(v->canvas);
     if (v->renderer) {
         SDL_UpdateTexture(v->texture, NULL, s->pixels, s->pitch);
@@ -312,6 +377,7 @@ static void draw_frame(gops_live_view_t *v, double now)
         }
     }
     double end = wall_now(), dt = end - t0;
+    v->draw_cpu += cpu_now() - c0;
     v->draw_total += dt;
     if (dt > v->draw_max) v->draw_max = dt;
     v->frames++;
@@ -565,7 +631,8 @@ bool gops_live_view_tick(const gops_world_t *world, void *user)
         if (now - v->last_frame >= FRAME_S) {
             pump(v);
             if (v->quit) return false;
-            if (v->dirty || !v->paused || now - v->last_frame >= 0.5) draw_frame(v, now);
+            // a stand-in crowd moves even while paused (frame-rate measurements)
+            if (v->dirty || !v->paused || v->def.synthetic_crowd || now - v->last_frame >= 0.5) draw_frame(v, now);
             now = wall_now();
         }
         if (v->quit) return false;
@@ -606,7 +673,7 @@ bool gops_live_view_end(const gops_world_t *world, void *user)
     if (v->def.exit_at_end) return true;
     while (!v->quit) {
         double now = wall_now();
-        if (v->dirty || now - v->last_frame >= 0.5) draw_frame(v, now);
+        if (v->dirty || v->def.synthetic_crowd || now - v->last_frame >= 0.5) draw_frame(v, now);
         wait_for(v, FRAME_S);
     }
     return true;

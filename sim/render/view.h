@@ -24,6 +24,10 @@ typedef struct gops_live_view_def {
     gops_screen_crowd_t crowd; ///< how pedestrians are shown at the start (auto)
     const char *title;         ///< scenario name for the window title and the dashboard
     gops_screen_sources_t sources;
+    /// > 0: draw this many stand-in pedestrians spread evenly over the walkable area (and
+    /// moved a little every frame) instead of the simulated crowd, to measure the frame rate
+    /// with a full district; the simulation itself is unchanged (0 by default).
+    uint32_t synthetic_crowd;
 } gops_live_view_def_t;
 
 /// Defaults: 1600 × 900, the best renderer, ×60, running, hold at the end, default sources.
@@ -48,7 +52,11 @@ typedef struct gops_live_view_stats {
     double scene_ms_mean; ///< ms per frame drawing the scene on the canvas
     double frame_ms_mean; ///< ms per frame: the scene, the texture upload and the present
     double frame_ms_max;  ///< ms, the slowest frame (the first includes drawing the map)
-    double fps;           ///< frames per wall second over the whole session
+    double scene_cpu_ms_mean; ///< CPU ms of this thread per frame drawing the scene: the cost
+                              ///< whatever else the machine runs
+    double frame_cpu_ms_mean; ///< the same with upload and present (the display server's own
+                              ///< work not included)
+    double fps;           ///< frames per wall second from the first frame to the last
     char renderer[64];    ///< SDL renderer name ("software", "opengl", ...)
 } gops_live_view_stats_t;
 

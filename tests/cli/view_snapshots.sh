@@ -2,7 +2,9 @@
 # Pictures without a display (SDL_VIDEODRIVER=dummy, no DISPLAY): `run --snapshot-every`
 # writes snapshots/HHMM.png and report.html, snapshot("name") from a scenario writes
 # snapshots/name.png, bad names and periods are refused, and `gridops view` left to run to
-# its end gives the same state_hash as `gridops run` (the window never changes results).
+# its end gives the same state_hash as `gridops run` (the window never changes results, nor
+# does a stand-in crowd drawn with --synthetic-crowd); the district's report.html holds the
+# incidents section (by category over time, response times, channels, longest-open orders).
 # In a build without the renderer it checks that runs still write report.html and warn.
 source "$(dirname "$0")/lib/common.sh"
 export SDL_VIDEODRIVER=dummy
@@ -87,6 +89,8 @@ expect_exit 2 "view --speed out of range" -- "$GRIDOPS" view "$SMOKE" --speed 50
 expect_exit 2 "view --size malformed" -- "$GRIDOPS" view "$SMOKE" --size big
 expect_exit 2 "view --crowd unknown" -- "$GRIDOPS" view "$SMOKE" --crowd blobs
 expect_text "$TMP/err" "expected auto, dots or heat" "names the crowd styles"
+expect_exit 2 "view --synthetic-crowd 0" -- "$GRIDOPS" view "$SMOKE" --synthetic-crowd 0
+expect_text "$TMP/err" "--synthetic-crowd" "names the flag"
 
 # The window does not change results: same seed, same hash with and without it (smoke's
 # expectations need its full two hours, so both runs exit 1 alike).
@@ -99,14 +103,17 @@ same_hash "$TMP/run" "$TMP/view" "smoke with and without the window"
 # around a mode switch; most of the time goes into building the district.
 cat >"$TMP/erqi.lua" <<EOF
 scenario { name = "erqi", start = "2025-12-31 19:59:30", duration = "1m", seed = 11, mode = "holiday",
-           map = "$SRC/assets/maps/erqi.geojson" }
+           map = "$SRC/assets/maps/erqi.geojson", crowd = { warm_start = false } }
 at("20:00", function() set_mode("emergency") end)
 EOF
 expect_exit 0 "run on the district" -- "$GRIDOPS" run "$TMP/erqi.lua" --quiet --out "$TMP/erun" --snapshot-every 30s
 is_png "$TMP/erun/snapshots/200000.png"
 expect_exit 0 "view on the district" -- "$GRIDOPS" view "$TMP/erqi.lua" --exit-at-end --speed max --software \
-  --crowd dots --out "$TMP/eview"
-same_hash "$TMP/erun" "$TMP/eview" "district run with and without the window"
+  --crowd dots --synthetic-crowd 5000 --out "$TMP/eview"
+same_hash "$TMP/erun" "$TMP/eview" "district run with and without the window (and a stand-in crowd)"
 well_formed "$TMP/erun/report.html"
+for id in 'id="operations"' 'id="chart-incidents"' 'id="chart-response"' 'id="chart-channels"' 'id="table-longest"'; do
+  expect_text "$TMP/erun/report.html" "$id" "district report has $id"
+done
 
 finish

@@ -3,10 +3,14 @@
 // below: tags balanced and matched, attributes quoted, entities valid), self-contained (no
 // script, every src a data URI), holds each chart when its series exist and says "not
 // simulated in this run" when they do not; base64 of known bytes; notes from a real mode
-// switch; snapshots on schedule and by name through fake picture hooks; the no-renderer path.
+// switch; snapshots on schedule and by name through fake picture hooks; the no-renderer path;
+// the incident section by hand (incidents per interval by category, response p50/p90 by
+// category, detection channel shares, the longest-open orders) and the incidents taken from
+// a real operations model when the run does not hand any over.
 #include "fixture.h"
 
 #include "core/simtime.h"
+#include "ops/ops.h"
 #include "output/report.h"
 #include "world/world_internal.h"
 
@@ -159,7 +163,7 @@ typedef struct fixture {
     gops_expectation_t exps[2];
     gops_run_report_t run;
     gops_report_note_t notes[2];
-    gops_report_incident_t incidents[3];
+    gops_report_incident_t incidents[4];
 } fixture_t;
 
 static void fixture_init(fixture_t *f, bool gauges)
@@ -227,9 +231,15 @@ static void fixture_init(fixture_t *f, bool gauges)
                                        .level = GOPS_NOTE_ALARM,
                                        .place = "德化街 Dehua Street",
                                        .text = "Tower plaza above 4 persons/m² for 2 min"};
-    f->incidents[0] = (gops_report_incident_t){1, "crowd", "二七广场", {0, 60, 300, 900}, 300};
-    f->incidents[1] = (gops_report_incident_t){2, "crowd", NULL, {100, 160, 700, NAN}, 600};
-    f->incidents[2] = (gops_report_incident_t){3, "vending", "德化街", {2000, NAN, NAN, NAN}, NAN};
+    f->incidents[0] =
+        (gops_report_incident_t){1, "crowd", "二七广场", {0, 60, 300, 900}, 300, "camera_vision", 20, false, "closed", ""};
+    f->incidents[1] = (gops_report_incident_t){2,     "crowd",   NULL,       {100, 160, 700, NAN},
+                                               600,   "patrol",  130,        false,
+                                               "on_scene", "team working on scene"};
+    f->incidents[2] = (gops_report_incident_t){3,   "vending", "德化街",     {2000, NAN, NAN, NAN}, NAN,
+                                               NULL, NAN,      false, "undetected", "not detected"};
+    f->incidents[3] =
+        (gops_report_incident_t){4, "vending", NULL, {3000, NAN, NAN, NAN}, NAN, NULL, NAN, true, "cleared", ""};
 }
 
 static char *page(const gops_report_input_t *in)
@@ -271,7 +281,7 @@ START_TEST(full_report_has_every_chart)
                               .note_count = 2,
                               .incidents_simulated = true,
                               .incidents = f.incidents,
-                              .incident_count = 3,
+                              .incident_count = 4,
                               .heatmap = {png_sig, sizeof png_sig, "heat"},
                               .peak = {man, 3, "peak"},
                               .snapshots = snaps,
@@ -279,7 +289,7 @@ START_TEST(full_report_has_every_chart)
     char *html = page(&in);
     uint32_t n;
     const char *const *ids = gops_report_chart_ids(&n);
-    ck_assert_uint_eq(n, 7);
+    ck_assert_uint_eq(n, 9);
     for (uint32_t i = 0; i < n; i++) ck_assert_msg(has_svg(html, ids[i]), "no <svg> for %s", ids[i]);
     ck_assert(has_svg(html, "timeline"));
     ck_assert_ptr_null(strstr(html, "not simulated in this run"));
@@ -303,8 +313,36 @@ START_TEST(full_report_has_every_chart)
     ck_assert_ptr_nonnull(strstr(html, "<a href=\"snapshots/1630.png\">"));
     // the 4 persons/m² line on the density chart
     ck_assert_ptr_nonnull(strstr(html, ">4 persons/m² crowd-safety limit</text>"));
-    // response times by category: crowd p50 of 5 and 10 min is 7.5 min
+    // response times by category: crowd p50 of 5 and 10 min is 7.5 min, p90 5 + 0.9·5 = 9.5 min
     ck_assert_ptr_nonnull(strstr(html, "p50 (median) · crowd: 7.5</title>"));
+    ck_assert_ptr_nonnull(strstr(html, "<tr><td>crowd</td><td class=\"num\">2</td><td class=\"num\">2</td><td "
+                                       "class=\"num\">7.5 min</td><td class=\"num\">9.5 min</td><td "
+                                       "class=\"num\">10.0 min</td></tr>"));
+    ck_assert_ptr_nonnull(strstr(html, "<tr><td>vending</td><td class=\"num\">2</td><td class=\"num\">0</td><td "
+                                       "class=\"num\">—</td>"));
+    ck_assert_ptr_nonnull(strstr(html, "<tr><th>all categories</th><td class=\"num\">4</td><td class=\"num\">2</td>"));
+    ck_assert_ptr_nonnull(strstr(html, "4 incidents occurred; the centre detected 2, a team reached 2 and 1 orders "
+                                       "were closed."));
+    // incidents per 5 minutes over the 2-hour run, by category
+    ck_assert_ptr_nonnull(strstr(html, "Incidents that occurred in each 5.0 min, by category"));
+    // detection channels: a quarter each of the 4 incidents, half each of the 2 detected
+    ck_assert_ptr_nonnull(strstr(html, "<tr><td>camera_vision</td><td class=\"num\">1</td><td class=\"num\">25.0 "
+                                       "%</td><td class=\"num\">50.0 %</td></tr>"));
+    ck_assert_ptr_nonnull(strstr(html, "<tr><td>not detected by the end</td><td class=\"num\">1</td><td "
+                                       "class=\"num\">25.0 %</td><td class=\"num absent\">—</td></tr>"));
+    ck_assert_ptr_nonnull(strstr(html, "<tr><td>went away unseen</td><td class=\"num\">1</td>"));
+    // the longest-open orders: #2 open from 16:02:10 to the end (7070 s), then #1 (880 s)
+    const char *table = strstr(html, "<table id=\"table-longest\">");
+    ck_assert_ptr_nonnull(table);
+    const char *r2 = strstr(table, "<td class=\"num\">#2</td>"), *r1 = strstr(table, "<td class=\"num\">#1</td>");
+    ck_assert(r2 && r1 && r2 < r1);
+    ck_assert_ptr_nonnull(strstr(table, "16:02:10 <span class=\"absent\">patrol</span>"));
+    ck_assert_ptr_nonnull(strstr(table, "1 h 57 min+</td><td><b>still open</b> (on_scene): team working on scene"));
+    ck_assert_ptr_nonnull(strstr(table, "14.7 min</td><td>closed at 16:15:00"));
+    ck_assert_ptr_null(strstr(table, "#3</td>")); // never detected: no order
+    // the incident that went away unseen had no order: not on the timeline
+    ck_assert_ptr_nonnull(strstr(html, "#3 vending · 德化街"));
+    ck_assert_ptr_null(strstr(html, "#4 vending"));
     free(html);
     gops_timeseries_free(&f.ts);
 }
@@ -317,8 +355,8 @@ START_TEST(absent_models_say_not_simulated)
     gops_report_input_t in = {.run = &f.run, .ts = &f.ts, .no_renderer = true};
     char *html = page(&in);
     ck_assert(has_svg(html, "chart-mode")); // the mode is always known
-    const char *absent[] = {"chart-pedestrians", "chart-density", "chart-los",
-                            "chart-congestion",  "chart-orders",  "chart-response"};
+    const char *absent[] = {"chart-pedestrians", "chart-density",   "chart-los",      "chart-congestion",
+                            "chart-orders",      "chart-incidents", "chart-response", "chart-channels"};
     for (size_t i = 0; i < sizeof absent / sizeof *absent; i++) {
         char needle[96];
         snprintf(needle, sizeof needle, "<figure class=\"missing\" id=\"%s\">", absent[i]);
@@ -326,6 +364,7 @@ START_TEST(absent_models_say_not_simulated)
         ck_assert(!has_svg(html, absent[i]));
     }
     ck_assert_ptr_nonnull(strstr(html, "<figure class=\"missing\" id=\"timeline\">"));
+    ck_assert_ptr_nonnull(strstr(html, "<p class=\"absent\" id=\"table-longest\">not simulated in this run</p>"));
     ck_assert_ptr_nonnull(strstr(html, "no picture: this build of gridops has no renderer (SDL2)"));
     ck_assert_ptr_nonnull(strstr(html, "Nothing to report"));
     ck_assert_ptr_null(strstr(html, "data:image/png"));
@@ -591,6 +630,64 @@ START_TEST(recorder_without_renderer_or_outputs)
 }
 END_TEST
 
+START_TEST(incidents_taken_from_operations)
+{
+    gops_world_def_t def = gops_world_def_default(); // no district: operations without a map
+    gops_error_t err;
+    gops_world_t *w = gops_world_create(&def, &err);
+    ck_assert_ptr_nonnull(w);
+    gops_ops_params_t op = gops_ops_params_default();
+    op.generate = false;
+    gops_ops_t *ops = gops_ops_attach(w, &op, &err);
+    ck_assert_msg(ops != NULL, "ops: %s", err.message);
+    uint32_t a = 0, b = 0;
+    ck_assert_int_eq(gops_ops_inject(ops, GOPS_ITYPE_LITTER_OVERFLOW, (gops_point_t){10, 20}, 0, GOPS_CHANNEL_SCENARIO,
+                                     &a, &err),
+                     GOPS_OK);
+    for (int i = 0; i < 50; i++) gops_world_step(w); // 5 s
+    ck_assert_int_eq(gops_ops_inject(ops, GOPS_ITYPE_DISPUTE, (gops_point_t){-30, 5}, gops_world_elapsed(w),
+                                     GOPS_CHANNEL_SCENARIO, &b, &err),
+                     GOPS_OK);
+    for (int i = 0; i < 10; i++) gops_world_step(w);
+    char *dir = gops_test_tmpdir();
+    gops_report_recorder_t rec;
+    gops_report_recorder_init(&rec, "ops", dir, 0, def.tick_s, NULL);
+    ck_assert_int_eq(gops_report_recorder_tick(&rec, w, &err), GOPS_OK);
+    fixture_t f;
+    fixture_init(&f, false);
+    f.run.sim_seconds = gops_world_elapsed(w);
+    // nobody handed incidents over: finishing takes them from the operations model
+    ck_assert_int_eq(gops_report_recorder_finish(&rec, w, &f.run, NULL, &f.ts, &err), GOPS_OK);
+    ck_assert(rec.incidents_simulated);
+    ck_assert_uint_eq(rec.incident_count, 2);
+    const gops_report_incident_t *r = rec.incidents;
+    ck_assert_uint_eq(r[0].id, a);
+    ck_assert_str_eq(r[0].category, "sanitation");
+    ck_assert_str_eq(r[0].channel, "scenario");
+    ck_assert_double_eq_tol(r[0].detect_s, 0, 1e-9);
+    ck_assert_double_eq_tol(r[0].enter[GOPS_SVG_STATE_OPEN], 0, 1e-9);
+    ck_assert_uint_eq(r[1].id, b);
+    ck_assert_str_eq(r[1].category, "dispute");
+    ck_assert_double_eq_tol(r[1].enter[GOPS_SVG_STATE_OPEN], 5.0, 1e-6);
+    ck_assert(!r[1].cleared);
+    ck_assert_ptr_nonnull(r[1].state);
+    char path[600];
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    char *html = gops_test_read_file(path, NULL);
+    ck_assert_ptr_nonnull(html);
+    ck_assert_ptr_null(xml_check(html, NULL));
+    ck_assert(has_svg(html, "chart-channels"));
+    ck_assert_ptr_nonnull(strstr(html, "<tr><td>scenario</td><td class=\"num\">2</td><td class=\"num\">100.0 %</td>"));
+    ck_assert_ptr_nonnull(strstr(html, "2 incidents occurred; the centre detected 2"));
+    ck_assert_ptr_nonnull(strstr(html, "#1 sanitation"));
+    free(html);
+    gops_report_recorder_free(&rec);
+    gops_timeseries_free(&f.ts);
+    free(dir);
+    gops_world_destroy(w);
+}
+END_TEST
+
 START_TEST(snapshot_names)
 {
     ck_assert(gops_report_snapshot_name_ok("plaza_2330"));
@@ -617,6 +714,7 @@ static Suite *suite(void)
     tcase_add_test(tc, recorder_takes_periodic_and_named_snapshots);
     tcase_add_test(tc, recorder_redraws_peak_when_density_rises);
     tcase_add_test(tc, recorder_without_renderer_or_outputs);
+    tcase_add_test(tc, incidents_taken_from_operations);
     tcase_add_test(tc, snapshot_names);
     suite_add_tcase(s, tc);
     return s;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // SVG chart text: nice tick steps, XML escaping, the absence rule, coordinates of a line
 // chart computed by hand, gaps at missing values, reference lines widening the range,
-// clock-time axis labels, stacked areas, bars and the incident timeline.
+// clock-time axis labels, stacked areas, bars and the incident timeline; long bar labels on
+// two rows and legends wrapping to more rows, the picture growing to keep the plot's height.
 #include "fixture.h"
 
 #include "output/svg_chart.h"
@@ -206,6 +207,54 @@ START_TEST(stacked_and_bars_and_bands)
 }
 END_TEST
 
+START_TEST(long_labels_stagger_and_legends_wrap)
+{
+    // 8 categories over a 564 px plot: 70.5 px each, too narrow for "traffic_accident"
+    // (16 × 6.2 px), so odd labels drop 13 px and the picture grows from 240 to 253 px
+    const char *cats[8] = {"traffic_accident", "lost_person", "crowd", "vending",
+                           "parking",          "sanitation",  "utility", "dispute"};
+    double v[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    gops_svg_series_t one[1] = {{"p50", 0x64b5f6, v, false}};
+    gops_svg_chart_t bar = gops_svg_chart_default();
+    bar.kind = GOPS_SVG_BARS;
+    bar.count = 8;
+    bar.x_labels = cats;
+    bar.series = one;
+    bar.series_count = 1;
+    char *t = chart_text(&bar);
+    ck_assert_ptr_nonnull(strstr(t, "height=\"253\""));
+    // the plot still ends 50 + 13 px above the bottom: labels at 190 + 15 and 190 + 28
+    ck_assert_ptr_nonnull(strstr(t, "y=\"205.0\" text-anchor=\"middle\" fill=\"#424242\">traffic_accident</text>"));
+    ck_assert_ptr_nonnull(strstr(t, "y=\"218.0\" text-anchor=\"middle\" fill=\"#424242\">lost_person</text>"));
+    free(t);
+    bar.count = 3; // 188 px each: one row, the default size
+    t = chart_text(&bar);
+    ck_assert_ptr_nonnull(strstr(t, "height=\"240\""));
+    ck_assert_int_eq(count_of(t, "y=\"205.0\" text-anchor=\"middle\""), 3);
+    free(t);
+
+    // 12 legend entries of 21 characters (16 + 130.2 px each, 14 px apart): 3 fit in a row
+    // from x 58 to 622, so 4 rows, 48 px more, and the last row's swatch at 190 + 36 + 48 − 9
+    char names[12][32];
+    double x[2] = {0, 60}, y[2] = {1, 2};
+    gops_svg_series_t many[12];
+    for (int i = 0; i < 12; i++) {
+        snprintf(names[i], sizeof names[i], "category %02d long name", i + 1);
+        many[i] = (gops_svg_series_t){names[i], 0x37474f, y, false};
+    }
+    gops_svg_chart_t line = gops_svg_chart_default();
+    line.count = 2;
+    line.x = x;
+    line.series = many;
+    line.series_count = 12;
+    t = chart_text(&line);
+    ck_assert_ptr_nonnull(strstr(t, "height=\"288\""));
+    ck_assert_ptr_nonnull(strstr(t, "<rect x=\"58.0\" y=\"265.0\" width=\"12\" height=\"10\""));
+    ck_assert_int_eq(count_of(t, "<rect x=\"58.0\" y=\""), 4); // each row starts at the plot's left edge
+    free(t);
+}
+END_TEST
+
 START_TEST(timeline_rows_by_state)
 {
     gops_svg_timeline_row_t rows[2] = {
@@ -248,6 +297,7 @@ static Suite *suite(void)
     tcase_add_test(tc, reference_line_extends_the_range);
     tcase_add_test(tc, time_axis_labels_clock_times);
     tcase_add_test(tc, stacked_and_bars_and_bands);
+    tcase_add_test(tc, long_labels_stagger_and_legends_wrap);
     tcase_add_test(tc, timeline_rows_by_state);
     suite_add_tcase(s, tc);
     return s;
