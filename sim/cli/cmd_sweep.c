@@ -4,6 +4,7 @@
 // its own errors.
 #include "cli/cli.h"
 #include "cli/progress.h"
+#include "cli/signals.h"
 
 #include "core/simtime.h"
 #include "ensemble/mpi_pool.h"
@@ -45,9 +46,13 @@ static const char sweep_usage[] =
     "MPI: mpirun -np P gridops sweep STUDY.lua spreads the runs over P ranks (rank 0 works\n"
     "too and writes the outputs); the study folder should be on a shared file system.\n"
     "\n"
+    "Ctrl-C (SIGINT) or SIGTERM: no further run starts, the running workers stop after their\n"
+    "current tick without recording their runs, and the tables are written from the runs\n"
+    "recorded so far; rerun the same command to finish the study.\n"
+    "\n"
     "exit codes: 0 every run finished and passed, 1 a run's expectation failed, 2 bad usage,\n"
     "a bad study or a run stopped by a scenario error (with --collect: runs still missing),\n"
-    "3 a run crashed or failed inside gridops\n";
+    "3 a run crashed or failed inside gridops, 130 stopped by SIGINT, 143 stopped by SIGTERM\n";
 
 typedef struct sweep_cli {
     bool quiet, bar;
@@ -193,10 +198,25 @@ int gops_cmd_sweep(int argc, char **argv)
                      .quiet_worker = quiet && o.run_index >= 0, .started = wall_now()};
     o.on_event = on_event;
     o.event_user = &c;
+    // The study's parent waits for its workers: without SA_RESTART the wait returns on a
+    // signal and the workers are told at once. A --run-index worker stops like `run`; so
+    // does an MPI rank (MPI's own calls are not to be interrupted).
+    gops_signals_install(o.run_index >= 0 || gops_mpi_launched());
+    o.stop = gops_signals_flag();
     gops_sweep_result_t res;
     gops_error_t err = {0};
     gops_status_t st = gops_sweep_run(&o, &res, &err);
     if (c.bar && res.rank == 0) gops_progress_finish();
+    if (gops_signals_caught()) {
+        if (st != GOPS_OK && !(quiet && st == GOPS_INTERRUPTED)) gops_cli_fail("sweep", &err);
+        if (st == GOPS_OK && res.rank == 0 && o.run_index < 0 && !quiet) {
+            char what[1200];
+            snprintf(what, sizeof what, "%u of %u runs recorded; rerun the same command to finish (%s)",
+                     res.runs - res.missing - res.failed, res.runs, res.out_dir);
+            gops_signals_report("sweep", what);
+        }
+        return gops_signals_exit_code(gops_signals_caught());
+    }
     if (st != GOPS_OK) return gops_cli_fail("sweep", &err);
     if (res.rank != 0) return 0;
     if (!quiet && o.run_index >= 0) {

@@ -47,6 +47,14 @@ gops_status_t gops_procpool_run(const char *program, int jobs, const uint32_t *i
                                 gops_procpool_argv_fn *make_argv, gops_procpool_done_fn *done, void *user,
                                 gops_error_t *err)
 {
+    return gops_procpool_run_stoppable(program, jobs, items, count, make_argv, done, user, NULL, err);
+}
+
+gops_status_t gops_procpool_run_stoppable(const char *program, int jobs, const uint32_t *items, uint32_t count,
+                                          gops_procpool_argv_fn *make_argv, gops_procpool_done_fn *done,
+                                          void *user, const volatile sig_atomic_t *stop, gops_error_t *err)
+{
+    bool forwarded = false;
     GOPS_ASSERT(program && make_argv && done);
     if (jobs < 1) jobs = 1;
     if ((uint32_t)jobs > count) jobs = (int)count;
@@ -55,9 +63,15 @@ gops_status_t gops_procpool_run(const char *program, int jobs, const uint32_t *i
     uint32_t next = 0;
     int running = 0;
     gops_status_t st = GOPS_OK;
-    while (next < count || running > 0) {
+    while ((next < count && !(stop && *stop)) || running > 0) {
+        if (stop && *stop && !forwarded) {
+            // Asked to stop: the workers stop too (each ends its run as it would on Ctrl-C).
+            for (int s = 0; s < jobs; s++)
+                if (slots[s].pid) kill(slots[s].pid, (int)*stop);
+            forwarded = true;
+        }
         // Fill free slots.
-        for (int s = 0; s < jobs && next < count; s++) {
+        for (int s = 0; s < jobs && next < count && !(stop && *stop); s++) {
             if (slots[s].pid) continue;
             uint32_t item = items[next++];
             const char *argv[ARGV_MAX];

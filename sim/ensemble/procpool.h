@@ -8,6 +8,7 @@
 
 #include "gridops/status.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +25,14 @@ typedef void gops_procpool_done_fn(uint32_t item, int wait_status, int errno_val
 gops_status_t gops_procpool_run(const char *program, int jobs, const uint32_t *items, uint32_t count,
                                 gops_procpool_argv_fn *make_argv, gops_procpool_done_fn *done, void *user,
                                 gops_error_t *err);
+
+/// The same, stoppable: once *stop is non-zero (a signal number, set by a handler) no further
+/// item starts (make_argv is not called for it) and each running child is sent that signal
+/// once; the call returns when they have ended. A handler installed without SA_RESTART lets
+/// the wait notice at once.
+gops_status_t gops_procpool_run_stoppable(const char *program, int jobs, const uint32_t *items, uint32_t count,
+                                          gops_procpool_argv_fn *make_argv, gops_procpool_done_fn *done,
+                                          void *user, const volatile sig_atomic_t *stop, gops_error_t *err);
 
 /// "exited with code 2", "killed by signal 9 (Killed)", "could not start: ..." for messages.
 void gops_procpool_describe(int wait_status, int errno_value, char *buf, size_t size);

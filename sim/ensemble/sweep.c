@@ -65,6 +65,11 @@ static void keep_write_error(sweep_t *s, gops_status_t st, const gops_error_t *e
 // ---------------------------------------------------------------------------------------
 // Local worker processes
 
+static bool stopped(const sweep_t *s)
+{
+    return s->o->stop && *s->o->stop;
+}
+
 static bool local_argv(uint32_t run, const char **argv, size_t max, void *user)
 {
     sweep_t *s = user;
@@ -100,6 +105,8 @@ static void local_done(uint32_t run, int wait_status, int errno_value, void *use
     sweep_t *s = user;
     gops_run_row_t row;
     gops_record_read(s->study, s->root, run, &row);
+    if (row.state != GOPS_RECORD_OK && row.state != GOPS_RECORD_FAILED && stopped(s))
+        return; // stopped with the sweep: left missing, run by the next sweep
     if (row.state != GOPS_RECORD_OK && row.state != GOPS_RECORD_FAILED) {
         // The worker left no record of its own: it crashed, was killed, or could not start.
         char how[160], message[400];
@@ -119,20 +126,34 @@ static void local_done(uint32_t run, int wait_status, int errno_value, void *use
 // ---------------------------------------------------------------------------------------
 // In-process runs (MPI ranks)
 
+typedef struct tick_user {
+    gops_mpi_pool_t *pool;
+    const volatile sig_atomic_t *stop;
+} tick_user_t;
+
 static bool serve_tick(const gops_world_t *world, void *user)
 {
     (void)world;
-    gops_mpi_pool_serve(user);
-    return true;
+    tick_user_t *t = user;
+    if (t->pool) gops_mpi_pool_serve(t->pool);
+    return !(t->stop && *t->stop);
 }
 
+/// The run's record text; NULL when it was cut short by a stop request (no record then)
+/// or memory ran out.
 static char *run_here(sweep_t *s, uint32_t run, gops_mpi_pool_t *pool)
 {
     char *text = NULL;
     gops_error_t err;
     int threads = s->o->threads > 0 ? s->o->threads : 1;
-    if (gops_record_run(s->study, s->root, run, threads, pool ? serve_tick : NULL, pool, &text, NULL, &err) != GOPS_OK)
+    tick_user_t t = {pool, s->o->stop};
+    bool ticks = pool || s->o->stop;
+    if (gops_record_run(s->study, s->root, run, threads, ticks ? serve_tick : NULL, &t, &text, NULL, &err) != GOPS_OK)
         text = gops_record_failure(s->study, run, 3, err.message);
+    if (stopped(s)) {
+        free(text);
+        return NULL;
+    }
     return text;
 }
 
@@ -147,6 +168,8 @@ static void mpi_result(uint32_t run, const char *text, void *user)
     gops_run_row_t row;
     gops_record_parse(s->study, run, text, &row);
     gops_error_t err;
+    if (row.state != GOPS_RECORD_OK && row.state != GOPS_RECORD_FAILED && stopped(s))
+        return; // cut short by a stop request: left missing, run by the next sweep
     if (row.state == GOPS_RECORD_OK || row.state == GOPS_RECORD_FAILED) {
         keep_write_error(s, gops_record_write(s->root, run, text, &err), &err);
     } else {
@@ -206,6 +229,9 @@ static gops_status_t run_one(sweep_t *s, uint32_t run, gops_sweep_result_t *res,
         res->reused = 1;
     } else {
         char *text = run_here(s, run, NULL);
+        if (!text && stopped(s))
+            return gops_error_set(err, GOPS_INTERRUPTED, "run %u stopped by signal %d before it finished; not recorded",
+                                  run, (int)*s->o->stop);
         if (!text) return gops_error_set(err, GOPS_NOMEM, "out of memory recording run %u", run);
         gops_record_parse(s->study, run, text, &row);
         gops_status_t st = gops_record_write(s->root, run, text, err);
@@ -290,8 +316,8 @@ gops_status_t gops_sweep_run(const gops_sweep_options_t *o, gops_sweep_result_t 
         st = gops_mpi_pool_run(todo, res->rank == 0 ? s.ev.todo : 0, mpi_work, mpi_result, &s, err);
     } else {
         int jobs = o->jobs > 0 ? o->jobs : gops_procpool_cores();
-        st = gops_procpool_run(o->program ? o->program : "/proc/self/exe", jobs, todo, s.ev.todo, local_argv,
-                               local_done, &s, err);
+        st = gops_procpool_run_stoppable(o->program ? o->program : "/proc/self/exe", jobs, todo, s.ev.todo,
+                                         local_argv, local_done, &s, o->stop, err);
     }
     if (st == GOPS_OK && s.write_status != GOPS_OK) {
         st = s.write_status;

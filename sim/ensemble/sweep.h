@@ -9,6 +9,7 @@
 
 #include "ensemble/study.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -44,6 +45,10 @@ typedef struct gops_sweep_options {
     bool use_mpi;               ///< spread runs over MPI ranks when started by mpirun (default true)
     gops_sweep_event_fn *on_event; ///< may be NULL; called on rank 0 only
     void *event_user;
+    /// May be NULL. Once non-zero (a signal number, set by a handler): no further run
+    /// starts, local workers are sent that signal, a run in this process stops after its
+    /// tick; runs cut short leave no record, so the next sweep into the folder runs them.
+    const volatile sig_atomic_t *stop;
 } gops_sweep_options_t;
 
 typedef struct gops_sweep_result {

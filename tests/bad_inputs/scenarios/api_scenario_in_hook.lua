@@ -1,0 +1,2 @@
+scenario { name = "bad", start = "2025-12-31 16:00", duration = "10m" }
+at("+1m", function() scenario { name = "again", start = "2025-12-31 16:00", duration = "1h" } end)

@@ -1,0 +1,6 @@
+scenario { name = "bad", start = "2025-12-31 16:00", duration = "10m", lua_instructions = 1000000, lua_memory_mb = 16 }
+at("+1m", function()
+  local co = coroutine.create(function() while true do end end)
+  print(coroutine.resume(co))
+  while true do end
+end)

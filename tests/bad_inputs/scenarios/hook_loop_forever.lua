@@ -1,0 +1,4 @@
+scenario { name = "bad", start = "2025-12-31 16:00", duration = "10m" }
+at("16:01", function()
+  while true do end
+end)

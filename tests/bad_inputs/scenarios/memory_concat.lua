@@ -1,0 +1,6 @@
+scenario { name = "bad", start = "2025-12-31 16:00", duration = "10m", lua_instructions = 100000000, lua_memory_mb = 16 }
+at("+1m", function()
+  local t = {}
+  for i = 1, 1 << 20 do t[i] = "xxxxxxxxxxxxxxxx" end
+  local s = table.concat(t)
+end)

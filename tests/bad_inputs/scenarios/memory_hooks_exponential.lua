@@ -1,0 +1,3 @@
+scenario { name = "bad", start = "2025-12-31 16:00", duration = "10m", lua_instructions = 1000000, lua_memory_mb = 16 }
+local function spread() at("+1s", spread) at("+1s", spread) end
+at("+1s", spread)

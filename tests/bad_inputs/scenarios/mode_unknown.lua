@@ -1,0 +1,1 @@
+scenario { name = "s", start = "2025-12-31 16:00", duration = "1h", mode = "hollyday" }

@@ -1,0 +1,1 @@
+scenario { name = "s", duration = "1h" }

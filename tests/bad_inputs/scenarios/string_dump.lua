@@ -1,0 +1,2 @@
+scenario { name = "bad", start = "2025-12-31 16:00", duration = "10m" }
+local b = string.dump(function() end)

@@ -1,0 +1,3 @@
+scenario { name = "bad", start = "2025-12-31 16:00", duration = "10m" }
+local mt = getmetatable("")
+mt.__index = function() return os end

@@ -1,0 +1,2 @@
+scenario { name = "s", start = "2025-12-31 16:00", duration = "1h"
+at("17:00", function() end)

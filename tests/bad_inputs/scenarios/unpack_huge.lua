@@ -1,0 +1,2 @@
+scenario { name = "bad", start = "2025-12-31 16:00", duration = "10m", lua_instructions = 1000000, lua_memory_mb = 16 }
+local a = table.unpack({}, 1, 1e8)
