@@ -10,7 +10,7 @@ scenario {
 local densities = { 0.5, 1, 2, 3, 4 }
 local weidmann = { 1.298, 1.058, 0.606, 0.331, 0.156 }
 local walkable, corridors = {}, {}
-for k, rho in ipairs(densities) do
+for k = 1, #densities do
   local y0 = (k - 1) * 5            -- 4 m corridor, 1 m wall
   walkable[k] = rect(-3, y0, 33, y0 + 4)
   corridors[k] = rect(0, y0, 30, y0 + 4)

@@ -4,6 +4,7 @@
 // them with goldens where there are any, and prints a table. Exit 0 when all pass, 1 when
 // an expectation failed or a golden moved, 2 when a scenario could not run (bad input).
 #include "cli/cli.h"
+#include "cli/signals.h"
 #include "output/golden.h"
 #include "output/outdir.h"
 #include "scenario/session.h"
@@ -34,8 +35,11 @@ static const char check_usage[] =
     "  --out DIR     also write each run's outputs into DIR/<scenario file name>/\n"
     "  --quiet, -q   print only failures and the total line\n"
     "\n"
+    "Ctrl-C (SIGINT) or SIGTERM stops the scenario running after its current tick (its\n"
+    "outputs, with --out, are marked partial; no golden is compared) and runs no further one.\n"
+    "\n"
     "exit codes: 0 all passed, 1 an expectation failed or a golden moved, 2 a scenario could\n"
-    "not run or a golden could not be read\n";
+    "not run or a golden could not be read, 130 stopped by SIGINT, 143 stopped by SIGTERM\n";
 
 typedef struct file_list {
     char **paths;
@@ -50,6 +54,13 @@ static void add_path(file_list_t *list, const char *path)
         if (!list->paths) abort();
     }
     list->paths[list->count++] = strdup(path);
+}
+
+static void free_list(file_list_t *list)
+{
+    for (size_t i = 0; i < list->count; i++) free(list->paths[i]);
+    free(list->paths);
+    *list = (file_list_t){0};
 }
 
 static int compare_paths(const void *a, const void *b)
@@ -125,7 +136,7 @@ typedef struct check_options {
     bool accept, long_runs, quiet;
 } check_options_t;
 
-typedef enum outcome { PASSED, FAILED, KNOWN, ERROR } outcome_t;
+typedef enum outcome { PASSED, FAILED, KNOWN, ERROR, STOPPED } outcome_t;
 
 /// Prints the golden diff table under the scenario's row.
 static void print_diffs(const gops_golden_result_t *g)
@@ -150,6 +161,7 @@ static outcome_t check_one(const check_options_t *co, const char *path, int *cod
     o.scenario_path = path;
     o.quick = !co->long_runs;
     o.write_outputs = co->out_base || golden;
+    o.on_tick = gops_signals_keep_going;
     if (o.write_outputs) {
         snprintf(out_dir, sizeof out_dir, "%s/%s", co->out_base ? co->out_base : co->scratch, name);
         o.out_dir = out_dir;
@@ -164,6 +176,11 @@ static outcome_t check_one(const check_options_t *co, const char *path, int *cod
         printf("%-40s %-8s\n", shown, "ERROR");
         fprintf(stderr, "  %s\n", err.message);
         return ERROR;
+    }
+    if (r.partial) { // stopped by a signal
+        printf("%-40s %-8s %9s %9.2f %10s\n", shown, "STOPPED", "-", r.wall_seconds, "-");
+        printf("    stopped after %.0f s simulated%s\n", r.sim_seconds, co->out_base ? "; outputs marked partial" : "");
+        return STOPPED;
     }
     gops_golden_result_t g = {0};
     bool compared = false, moved = false;
@@ -228,10 +245,14 @@ int gops_cmd_check(int argc, char **argv)
     int worst = 0;
     for (int i = 1; i < argc; i++) {
         if (gops_cli_is_help(argv[i])) {
+            free_list(&files);
             fputs(check_usage, stdout);
             return 0;
         } else if (strcmp(argv[i], "--out") == 0 || strcmp(argv[i], "--golden") == 0) {
-            if (i + 1 >= argc) return gops_cli_usage_error("check", "%s needs a folder", argv[i]);
+            if (i + 1 >= argc) {
+                free_list(&files);
+                return gops_cli_usage_error("check", "%s needs a folder", argv[i]);
+            }
             if (argv[i][2] == 'o') co.out_base = argv[++i];
             else co.golden_root = argv[++i];
         } else if (strcmp(argv[i], "--accept") == 0) {
@@ -241,6 +262,7 @@ int gops_cmd_check(int argc, char **argv)
         } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
             co.quiet = true;
         } else if (argv[i][0] == '-') {
+            free_list(&files);
             return gops_cli_usage_error("check", "unknown option '%s'", argv[i]);
         } else if (!collect(&files, argv[i])) {
             fprintf(stderr, "gridops check: %s: no such file or folder\n", argv[i]);
@@ -262,23 +284,34 @@ int gops_cmd_check(int argc, char **argv)
     if (co.golden_root && !co.out_base && !(co.scratch = make_scratch(scratch, sizeof scratch))) {
         fprintf(stderr, "gridops check: cannot create a temporary folder in %s (set TMPDIR)\n",
                 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+        free_list(&files);
         return 2;
     }
 
     printf("%-40s %-8s %9s %9s %10s\n", "scenario", "result", "expects", "wall s", "x realtime");
-    int counts[4] = {0};
+    int counts[5] = {0};
+    size_t run_count = 0;
+    gops_signals_install(true);
     for (size_t i = 0; i < files.count; i++) {
+        if (gops_signals_caught()) break; // no further scenario after a signal
         int code = 0;
         outcome_t outcome = check_one(&co, files.paths[i], &code);
         counts[outcome]++;
+        run_count++;
         if (outcome == FAILED && worst < 1) worst = 1;
         if (outcome == ERROR && code > worst) worst = code;
         fflush(stdout);
-        free(files.paths[i]);
     }
-    free(files.paths);
+    free_list(&files);
     if (co.scratch) gops_remove_tree(co.scratch);
     if (counts[KNOWN]) printf("%d known failures (reported above with their reasons)\n", counts[KNOWN]);
     printf("%d passed, %d failed, %d errors\n", counts[PASSED], counts[FAILED], counts[ERROR]);
+    if (gops_signals_caught()) {
+        char what[128];
+        snprintf(what, sizeof what, "%zu of %zu scenarios not run%s", files.count - run_count, files.count,
+                 counts[STOPPED] ? ", one cut short" : "");
+        gops_signals_report("check", what);
+        return gops_signals_exit_code(gops_signals_caught());
+    }
     return worst;
 }

@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "cli/progress.h"
 #include "cli/run_options.h"
+#include "cli/signals.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,11 +22,33 @@ static const char run_usage[] =
     "  --until HH:MM      stop at this time (first at or after the start) or \"YYYY-MM-DD HH:MM\"\n"
     "  --duration D       run for D (\"90s\", \"15m\", \"2h\") instead of the scenario's duration\n"
     "  --set key=value    override a scenario{} key (repeatable), e.g. --set mode=holiday\n"
+    "  --quick            run the scenario's quick window (scenario{ quick = {...} }), as check does\n"
     "  --snapshot-every D also write snapshots/HHMM.png every D of sim time (needs the renderer)\n"
+    "  --trajectories     also write pedestrian positions to trajectories.sqlite in the output\n"
+    "                     folder, a JuPedSim v3 SQLite file (tables trajectory_data, metadata,\n"
+    "                     geometry, frame_data; PedPy reads it)\n"
+    "  --trajectories-file FILE\n"
+    "                     the same, to FILE instead (written as FILE.tmp, renamed at the end)\n"
+    "  --trajectories-every D\n"
+    "                     a frame every D of sim time, a whole number of ticks (default: every\n"
+    "                     tick, or every 0.1 s when ticks are shorter); about 36 bytes per\n"
+    "                     pedestrian and frame\n"
+    "  --trajectories-area XMIN,YMIN,XMAX,YMAX\n"
+    "                     record only pedestrians inside this box (m, map coordinates)\n"
     "  --quiet, -q        no progress bar and no result line\n"
     "\n"
+    "A district run that starts after the opening (the quietest quarter hour of the day's\n"
+    "arrival profile) begins with the visitors already there: those who arrived since and\n"
+    "have not left, inside buildings with the rest of their stay or on foot along their way.\n"
+    "--set crowd.warm_start=false starts with an empty district instead.\n"
+    "\n"
+    "Ctrl-C (SIGINT) or SIGTERM stops the run after the current tick and writes the outputs\n"
+    "of the time simulated so far (summary.json \"partial\": true); a second one stops at once\n"
+    "and leaves the old output folder as it was.\n"
+    "\n"
     "exit codes: 0 all expectations passed, 1 an expectation failed, 2 bad usage or bad\n"
-    "scenario (the message names file:line), 3 internal error\n";
+    "scenario (the message names file:line), 3 internal error, 130 stopped by SIGINT,\n"
+    "143 stopped by SIGTERM\n";
 
 int gops_cmd_run(int argc, char **argv)
 {
@@ -38,11 +61,20 @@ int gops_cmd_run(int argc, char **argv)
     if (rc) return rc;
     bool bar = gops_progress_wanted(c.quiet);
     if (bar) c.run.progress = gops_progress_draw;
+    gops_signals_install(true);
+    if (!c.run.on_tick) c.run.on_tick = gops_signals_keep_going;
     gops_run_result_t result;
     gops_error_t err = {0};
     gops_status_t st = gops_session_run(&c.run, &result, &err);
     if (bar) gops_progress_finish();
     if (st != GOPS_OK) return gops_cli_fail("run", &err);
+    if (gops_signals_caught()) {
+        char what[1200];
+        snprintf(what, sizeof what, "%.0f s simulated, outputs%s in %s", result.sim_seconds,
+                 result.partial ? " (partial)" : "", result.out_dir);
+        gops_signals_report("run", what);
+        return gops_signals_exit_code(gops_signals_caught());
+    }
     fputs(result.failures, stderr);
     if (!c.quiet) {
         printf("%s: %s, %u/%u expectations passed, %.0f s simulated in %.2f s, state_hash %016" PRIx64 "\n",

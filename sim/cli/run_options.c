@@ -10,6 +10,7 @@
 #endif
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,27 @@ static int parse_uint_flag(const char *command, const char *flag, const char *te
     return 0;
 }
 
+/// "xmin,ymin,xmax,ymax" in metres of the map's local frame, xmin < xmax and ymin < ymax.
+static int parse_box(const char *command, const char *text, double box[4])
+{
+    const char *at = text;
+    for (int k = 0; k < 4; k++) {
+        char *end;
+        errno = 0;
+        box[k] = strtod(at, &end);
+        if (end == at || errno || !isfinite(box[k]) || *end != (k < 3 ? ',' : '\0'))
+            return gops_cli_usage_error(command,
+                                        "--trajectories-area: found \"%s\", expected xmin,ymin,xmax,ymax in m "
+                                        "(four numbers separated by commas)",
+                                        text);
+        at = end + 1;
+    }
+    if (!(box[0] < box[2] && box[1] < box[3]))
+        return gops_cli_usage_error(command, "--trajectories-area: found \"%s\", expected xmin < xmax and ymin < ymax",
+                                    text);
+    return 0;
+}
+
 int gops_cli_parse_run(const char *command, int argc, char **argv, gops_cli_run_t *c)
 {
     memset(c, 0, sizeof *c);
@@ -37,7 +59,8 @@ int gops_cli_parse_run(const char *command, int argc, char **argv, gops_cli_run_
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes_value = strcmp(a, "--out") == 0 || strcmp(a, "--seed") == 0 || strcmp(a, "--threads") == 0 ||
                            strcmp(a, "--until") == 0 || strcmp(a, "--duration") == 0 || strcmp(a, "--set") == 0 ||
-                           strcmp(a, "--snapshot-every") == 0;
+                           strcmp(a, "--snapshot-every") == 0 || strcmp(a, "--trajectories-file") == 0 ||
+                           strcmp(a, "--trajectories-every") == 0 || strcmp(a, "--trajectories-area") == 0;
         if (takes_value && !v) return gops_cli_usage_error(command, "%s needs a value", a);
         if (strcmp(a, "--out") == 0) {
             c->run.out_dir = v;
@@ -61,11 +84,27 @@ int gops_cli_parse_run(const char *command, int argc, char **argv, gops_cli_run_
             gops_error_t err;
             if (gops_time_parse_duration(v, &c->run.snapshot_every_s, 0, &err) != GOPS_OK)
                 return gops_cli_usage_error(command, "--snapshot-every: %s", err.message);
+        } else if (strcmp(a, "--trajectories") == 0) {
+            c->run.trajectories_in_outputs = true;
+            continue;
+        } else if (strcmp(a, "--trajectories-file") == 0) {
+            if (!*v) return gops_cli_usage_error(command, "--trajectories-file: expected a file name, found \"\"");
+            c->run.trajectories = v;
+        } else if (strcmp(a, "--trajectories-every") == 0) {
+            gops_error_t err;
+            if (gops_time_parse_duration(v, &c->run.trajectories_every_s, 0, &err) != GOPS_OK)
+                return gops_cli_usage_error(command, "--trajectories-every: %s", err.message);
+        } else if (strcmp(a, "--trajectories-area") == 0) {
+            if (parse_box(command, v, c->run.trajectories_box)) return 2;
+            c->run.trajectories_clip = true;
         } else if (strcmp(a, "--set") == 0) {
             if (c->run.set_count == 64) return gops_cli_usage_error(command, "--set: at most 64 overrides");
             c->sets[c->run.set_count++] = v;
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
             c->quiet = true;
+            continue;
+        } else if (strcmp(a, "--quick") == 0) {
+            c->run.quick = true;
             continue;
         } else if (a[0] == '-' && a[1] != '\0') {
             return gops_cli_usage_error(command, "unknown option '%s'", a);
@@ -82,6 +121,13 @@ int gops_cli_parse_run(const char *command, int argc, char **argv, gops_cli_run_
 #ifdef GOPS_HAVE_RENDER
     c->run.pictures = gops_snapshot_hooks(&c->pictures);
 #endif
+    if (!c->run.trajectories && !c->run.trajectories_in_outputs &&
+        (c->run.trajectories_every_s > 0 || c->run.trajectories_clip))
+        return gops_cli_usage_error(command,
+                                    "--trajectories-every and --trajectories-area need --trajectories or --trajectories-file FILE");
+    if (c->run.trajectories && c->run.trajectories_in_outputs)
+        return gops_cli_usage_error(command, "--trajectories and --trajectories-file: give one (the first writes "
+                                    "trajectories.sqlite into the output folder)");
     if (c->run.until && c->run.duration_s > 0)
         return gops_cli_usage_error(command, "--until and --duration both given: choose one");
     return 0;

@@ -32,7 +32,11 @@
     X(RESPONSE_TIME_P90_S, "response_time_p90_s") \
     X(CLOSURE_TIME_P50_S, "closure_time_p50_s") \
     X(TEAM_UTILISATION, "team_utilisation") \
-    X(COVERAGE_5MIN, "coverage_5min")
+    X(COVERAGE_5MIN, "coverage_5min") \
+    X(VENDOR_HOURS_INSIDE_POINTS, "vendor_hours_inside_points") \
+    X(OBSTRUCTION_PERSON_MIN, "obstruction_person_min") \
+    X(VENDOR_COMPLAINTS, "vendor_complaints") \
+    X(MERCHANT_REPORTS, "merchant_reports")
 
 typedef enum gops_kpi_id {
 #define GOPS_KPI_ENUM(name, text) GOPS_KPI_##name,

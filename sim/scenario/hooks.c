@@ -14,11 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/// Most hooks one scenario may register (a power of two: the array doubles up to it).
+#define GOPS_HOOKS_MAX 131072
+
 static gops_hook_t *new_hook(lua_State *L, gops_scenario_t *sc, hook_kind_t kind, const char *spec)
 {
     if (sc->hook_count == sc->hook_capacity) {
         uint32_t cap = sc->hook_capacity ? sc->hook_capacity * 2 : 16;
-        if (cap > 1000000) luaL_error(L, "too many hooks (at most 1000000)");
+        // Hooks live outside the Lua memory cap (about 300 bytes each): bound them here.
+        if (cap > GOPS_HOOKS_MAX)
+            luaL_error(L, "too many hooks: at most %d at(), every() and on() registrations in a run",
+                       GOPS_HOOKS_MAX);
         gops_hook_t *bigger = realloc(sc->hooks, cap * sizeof *bigger);
         if (!bigger) luaL_error(L, "not enough memory for another hook");
         sc->hooks = bigger;

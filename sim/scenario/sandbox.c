@@ -703,11 +703,20 @@ static void warning_handler(void *ud, const char *message, int to_continue)
     }
 }
 
+// A fuzzing build lowers the defaults (tests/fuzz/CMakeLists.txt) so that one input costs
+// milliseconds, not the second a full budget takes.
+#ifndef GOPS_SANDBOX_DEFAULT_MEMORY_MIB
+#define GOPS_SANDBOX_DEFAULT_MEMORY_MIB 256
+#endif
+#ifndef GOPS_SANDBOX_DEFAULT_INSTRUCTIONS
+#define GOPS_SANDBOX_DEFAULT_INSTRUCTIONS 100000000u
+#endif
+
 gops_sandbox_limits_t gops_sandbox_limits_default(void)
 {
     gops_sandbox_limits_t limits = {
-        .memory_bytes = 256 * MIB,
-        .instructions_per_call = 100000000u,
+        .memory_bytes = GOPS_SANDBOX_DEFAULT_MEMORY_MIB * MIB,
+        .instructions_per_call = GOPS_SANDBOX_DEFAULT_INSTRUCTIONS,
     };
     return limits;
 }
@@ -1079,6 +1088,11 @@ gops_status_t gops_sandbox_run_file(gops_sandbox_t *sb, const char *path, int nr
     free(text);
     text = NULL;
     status = gops_sandbox_call(sb, 0, nresults, MAIN_CONTEXT, err);
+    // A memory abort has no line to show: name the file at least.
+    if (status == GOPS_LUA_MEMORY && err) {
+        size_t used = strlen(err->message);
+        snprintf(err->message + used, sizeof err->message - used, " of %s", path);
+    }
 cleanup:
     free(chunkname);
     free(text);

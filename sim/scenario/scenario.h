@@ -8,6 +8,7 @@
 #include "crowd/crowd.h"
 #include "ops/ops.h"
 #include "traffic/traffic.h"
+#include "vendors/vendors.h"
 #include "gridops/gridops.h"
 #include "world/map.h"
 
@@ -35,6 +36,8 @@ typedef struct gops_scenario_def {
     bool ops;                    ///< simulate incidents, the centre and teams (default on with a map)
     gops_ops_params_t ops_params;
     int64_t ops_posts;           ///< staff only the map's first N posts; -1 = all
+    bool vendors;                ///< simulate street vendors and guidance points (default on with a map)
+    gops_vendors_params_t vendors_params;
     size_t lua_memory_bytes;
     uint64_t lua_instructions;   ///< per hook call
 } gops_scenario_def_t;

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum field_type { F_TEXT, F_DATETIME, F_DURATION, F_FINISH, F_UINT, F_NUMBER, F_MODE, F_PATH, F_BOOL, F_DAY, F_SCOPE } field_type_t;
+typedef enum field_type { F_TEXT, F_DATETIME, F_DURATION, F_FINISH, F_UINT, F_NUMBER, F_MODE, F_PATH, F_BOOL, F_DAY, F_SCOPE, F_FOOT } field_type_t;
 
 typedef struct field {
     const char *key;
@@ -37,6 +37,7 @@ static const field_t fields[] = {
     {"crowd.time_gap_s", F_NUMBER, "a time gap in s (0.1..3)"},
     {"crowd.visitors", F_NUMBER, "unique visitors a day (0..5000000)"},
     {"crowd.warn_hold_s", F_NUMBER, "a hold time in s (0..3600)"},
+    {"crowd.warm_start", F_BOOL, "true or false (start with the visitors already there; default true)"},
     {"crowd.warn_ppm2", F_NUMBER, "a density in persons/m² (0.5..10)"},
     {"day", F_DAY, "weekday or holiday"},
     {"description", F_TEXT, "a text"},
@@ -49,6 +50,10 @@ static const field_t fields[] = {
     {"name", F_TEXT, "a text"},
     {"nav_cell_m", F_NUMBER, "a walkable raster cell size in m (0.1..10)"},
     {"ops", F_BOOL, "true or false (simulate incidents, the centre and teams; default true with a map)"},
+    {"ops.density_trigger_enter_min", F_NUMBER, "minutes (0..1440) a warning at the trigger level must last before emergency mode"},
+    {"ops.density_trigger_leave_min", F_NUMBER, "minutes (0..1440) with no such warning before the grid returns to its mode"},
+    {"ops.density_trigger_ppm2", F_NUMBER, "a density in persons/m² (0..10; 0 = off) whose lasting warnings switch the grid to emergency"},
+    {"ops.foot_travel", F_FOOT, "field (walking distances over sidewalks, crossings and plazas; default) or straight (straight line x 1.3)"},
     {"ops.mobile_teams", F_UINT, "mobile patrol teams in holiday, major-event and emergency mode (0..500)"},
     {"ops.posts", F_UINT, "how many of the map's fixed posts are staffed (0..10000)"},
     {"ops.rain_mm_h", F_NUMBER, "rain in mm/h (0..200)"},
@@ -58,6 +63,17 @@ static const field_t fields[] = {
     {"tick", F_DURATION, "a tick length such as \"0.1s\" (0.01s..1s)"},
     {"traffic", F_BOOL, "true or false (simulate vehicles; default true with a map)"},
     {"traffic.demand_scale", F_NUMBER, "a factor on every traffic demand rate (0..10)"},
+    {"vendors", F_BOOL, "true or false (simulate street vendors and guidance points; default true with a map)"},
+    {"vendors.complaints_per_ped_h", F_NUMBER, "complaints per pedestrian-hour near a street vendor (0..1)"},
+    {"vendors.comply", F_NUMBER, "P(a vendor who meets enforcement goes to a free stall next to it) (0..1)"},
+    {"vendors.displaced_share", F_NUMBER, "a share (0..1) of licence holders trading on the street without points"},
+    {"vendors.guidance_points", F_BOOL, "true or false (the map's guidance points operate; default true)"},
+    {"vendors.mobile", F_UINT, "mobile vendors out at the busiest hour, every mode (0..100000)"},
+    {"vendors.partner_share", F_NUMBER, "a share (0..1) of merchants who are grid partners"},
+    {"vendors.points_per_report", F_NUMBER, "points a merchant earns per valid report (0..1000000)"},
+    {"vendors.see_radius_m", F_NUMBER, "a distance in m at which vendors notice enforcement (1..1000)"},
+    {"vendors.step_s", F_NUMBER, "the vendors model's step in s (0.1..60)"},
+    {"vendors.walk_in", F_NUMBER, "a share (0..1) of arriving mobile vendors who go straight to a free stall"},
 };
 enum { FIELD_COUNT = sizeof fields / sizeof fields[0] };
 
@@ -73,11 +89,15 @@ void gops_scenario_def_init(gops_scenario_def_t *def)
     def->crowd = true;
     def->day = GOPS_DAY_WEEKDAY;
     def->crowd_params = gops_crowd_params_default(GOPS_DAY_WEEKDAY);
+    def->crowd_params.demand.warm_start = true; // a district run starts with the day's visitors so far
     def->traffic = true;
     def->traffic_params = gops_traffic_params_default();
     def->ops = true;
     def->ops_params = gops_ops_params_default();
+    def->ops_params.travel.foot = GOPS_FOOT_FIELD; // runs walk the sidewalks (ops.foot_travel)
     def->ops_posts = -1;
+    def->vendors = true;
+    def->vendors_params = gops_vendors_params_default();
     def->start = INT64_MIN; // required
 }
 
@@ -133,15 +153,44 @@ static int patrol_kind(const gops_ops_params_t *p)
     return 0;
 }
 
+/// Stores a vendors.<key> number if v is in its range (as in the field table's help). Keys
+/// that are per mode in the model set every mode.
+static bool set_vendors_number(gops_vendors_params_t *p, const char *key, double v)
+{
+    struct { const char *key; double lo, hi; } ranges[] = {
+        {"complaints_per_ped_h", 0, 1}, {"comply", 0, 1}, {"displaced_share", 0, 1}, {"partner_share", 0, 1},
+        {"points_per_report", 0, 1e6}, {"see_radius_m", 1, 1000}, {"step_s", 0.1, 60}, {"walk_in", 0, 1},
+    };
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        if (strcmp(ranges[i].key, key) != 0) continue;
+        if (!(v >= ranges[i].lo && v <= ranges[i].hi)) return false;
+        if (strcmp(key, "complaints_per_ped_h") == 0) p->complaints_per_ped_h = v;
+        else if (strcmp(key, "displaced_share") == 0) p->displaced_share = v;
+        else if (strcmp(key, "partner_share") == 0) p->merchants.partner_share = v;
+        else if (strcmp(key, "points_per_report") == 0) p->merchants.points_per_report = v;
+        else if (strcmp(key, "see_radius_m") == 0) p->reactions.see_radius_m = v;
+        else if (strcmp(key, "step_s") == 0) p->step_s = v;
+        else if (strcmp(key, "comply") == 0)
+            for (int m = 0; m < GOPS_MODE_COUNT; m++) p->reactions.comply[m] = v;
+        else
+            for (int m = 0; m < GOPS_MODE_COUNT; m++) p->walk_in[m] = v;
+        return true;
+    }
+    return false;
+}
+
 /// Stores a numeric key if v is in its range (ranges as in the field table's help).
 static bool set_number(gops_scenario_def_t *def, const char *key, double v)
 {
+    if (strncmp(key, "vendors.", 8) == 0) return set_vendors_number(&def->vendors_params, key + 8, v);
     gops_crowd_params_t *c = &def->crowd_params;
     struct { const char *key; double lo, hi; } ranges[] = {
         {"nav_cell_m", 0.1, 10}, {"crowd.arrive_radius_m", 0.05, 5}, {"crowd.density_cell_m", 0.5, 2},
         {"crowd.density_window_s", 1, 120}, {"crowd.neighbour_range_m", 0.01, 1}, {"crowd.neighbour_strength", 0, 50},
         {"crowd.time_gap_s", 0.1, 3}, {"crowd.visitors", 0, 5e6}, {"crowd.warn_hold_s", 0, 3600},
         {"crowd.warn_ppm2", 0.5, 10}, {"ops.rain_mm_h", 0, 200}, {"traffic.demand_scale", 0, 10},
+        {"ops.density_trigger_ppm2", 0, 10}, {"ops.density_trigger_enter_min", 0, 1440},
+        {"ops.density_trigger_leave_min", 0, 1440},
     };
     for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
         if (strcmp(ranges[i].key, key) != 0) continue;
@@ -157,6 +206,9 @@ static bool set_number(gops_scenario_def_t *def, const char *key, double v)
         else if (strcmp(key, "crowd.warn_hold_s") == 0) c->density.warn_hold_s = v;
         else if (strcmp(key, "crowd.warn_ppm2") == 0) c->density.warn_ppm2 = v;
         else if (strcmp(key, "ops.rain_mm_h") == 0) def->ops_params.rain_mm_h = v;
+        else if (strcmp(key, "ops.density_trigger_ppm2") == 0) def->ops_params.density_trigger.enter_ppm2 = v;
+        else if (strcmp(key, "ops.density_trigger_enter_min") == 0) def->ops_params.density_trigger.enter_s = 60 * v;
+        else if (strcmp(key, "ops.density_trigger_leave_min") == 0) def->ops_params.density_trigger.leave_s = 60 * v;
         else if (strcmp(key, "traffic.demand_scale") == 0) def->traffic_params.demand_scale = v;
         return true;
     }
@@ -231,6 +283,11 @@ static gops_status_t set_field(gops_scenario_t *sc, const field_t *f, const char
                 int k = patrol_kind(&def->ops_params);
                 for (int m = GOPS_MODE_HOLIDAY; m < GOPS_MODE_COUNT; m++) def->ops_params.kinds[k].count[m] = (int)u;
             }
+        } else if (strcmp(f->key, "vendors.mobile") == 0) {
+            if (u > 100000)
+                return gops_error_set(err, GOPS_BAD_VALUE, "%s%s: %" PRIu64 " is out of range: expected %s", where, f->key, u,
+                                      f->help);
+            for (int m = 0; m < GOPS_MODE_COUNT; m++) def->vendors_params.mobile[m] = (uint32_t)u;
         } else if (strcmp(f->key, "lua_memory_mb") == 0) {
             if (u < 16 || u > 16384)
                 return gops_error_set(err, GOPS_BAD_VALUE, "%slua_memory_mb: %" PRIu64 " is out of range: expected 16..16384", where, u);
@@ -254,9 +311,17 @@ static gops_status_t set_field(gops_scenario_t *sc, const field_t *f, const char
         bool on = text[0] == 't';
         if (strcmp(f->key, "crowd") == 0) def->crowd = on;
         else if (strcmp(f->key, "traffic") == 0) def->traffic = on;
+        else if (strcmp(f->key, "crowd.warm_start") == 0) def->crowd_params.demand.warm_start = on;
+        else if (strcmp(f->key, "vendors") == 0) def->vendors = on;
+        else if (strcmp(f->key, "vendors.guidance_points") == 0) def->vendors_params.guidance_points = on;
         else def->ops = on;
         return GOPS_OK;
     }
+    case F_FOOT:
+        if (strcmp(text, "field") != 0 && strcmp(text, "straight") != 0)
+            return gops_error_set(err, GOPS_BAD_VALUE, "%s%s: found \"%s\", expected %s", where, f->key, text, f->help);
+        def->ops_params.travel.foot = text[0] == 'f' ? GOPS_FOOT_FIELD : GOPS_FOOT_STRAIGHT;
+        return GOPS_OK;
     case F_SCOPE:
         if (strcmp(text, "zone") != 0 && strcmp(text, "district") != 0)
             return gops_error_set(err, GOPS_BAD_VALUE, "%s%s: found \"%s\", expected %s", where, f->key, text, f->help);
@@ -332,6 +397,17 @@ static void value_text(lua_State *L, const field_t *f, const char *key, char *te
     }
 }
 
+/// Whether `key` ("crowd", "quick.crowd", "quick") names a group of dotted keys.
+static bool is_group(const char *key)
+{
+    if (strcmp(key, "quick") == 0) return true;
+    if (strncmp(key, "quick.", 6) == 0) key += 6;
+    size_t n = strlen(key);
+    for (int i = 0; i < FIELD_COUNT; i++)
+        if (strncmp(fields[i].key, key, n) == 0 && fields[i].key[n] == '.') return true;
+    return false;
+}
+
 /// Appends the keys of the table at `index` to the Lua array at `out` as "prefix.key"
 /// strings (kept alive by that array); nested tables are flattened one level
 /// ("crowd = { time_gap_s = 1 }"), two inside the quick window ("quick = { crowd = {...} }").
@@ -345,7 +421,9 @@ static void collect_keys(lua_State *L, int index, const char *prefix, int out)
         const char *k = lua_tostring(L, -2);
         char full[128];
         snprintf(full, sizeof full, "%s%s%s", prefix, prefix[0] ? "." : "", k);
-        if (lua_istable(L, -1) && (!prefix[0] || strcmp(prefix, "quick") == 0)) {
+        // Only groups are tables (crowd = {...}, quick = {...}); a table for any other key is
+        // kept as that key so its type is refused, not silently dropped when empty.
+        if (lua_istable(L, -1) && (!prefix[0] || strcmp(prefix, "quick") == 0) && is_group(full)) {
             collect_keys(L, lua_gettop(L), full, out);
         } else {
             lua_pushstring(L, full);

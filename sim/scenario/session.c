@@ -8,6 +8,7 @@
 #include "core/simtime.h"
 #include "output/outdir.h"
 #include "output/summary.h"
+#include "output/trajectories.h"
 #include "crowd/crowd.h"
 #include "ops/incident_log.h"
 #include "ops/ops.h"
@@ -68,21 +69,58 @@ static gops_status_t attach_crowd(gops_scenario_t *sc, gops_world_t *world, bool
     return gops_crowd_attach(world, &params, err) ? GOPS_OK : err->status;
 }
 
-/// Traffic and operations run on district maps (not on lab geometry): traffic where the map
-/// has roads, operations wherever there is a district.
+/// The vendors model's report sink: a merchant's or a citizen's report of one of its
+/// incidents reaches the centre as a detection through the report channel. The id always
+/// comes from this run's operations model, so a refusal cannot happen; it would only mean
+/// the report is lost, never a half-updated world.
+static void report_to_centre(void *user, uint32_t ops_incident_id, bool merchant, double time_s)
+{
+    (void)merchant; // operations has one report channel; the vendors' measures keep merchant vs complaint
+    gops_ops_t *ops = gops_ops_of(user);
+    gops_error_t err;
+    if (ops) (void)gops_ops_report_detected(ops, ops_incident_id, GOPS_CHANNEL_REPORT, time_s, &err);
+}
+
+/// Traffic, operations and street vendors run on district maps (not on lab geometry):
+/// traffic where the map has roads, operations and vendors wherever there is a district.
+/// Vendors come after the crowd and operations: they read footfall after pedestrians move
+/// and hand their incidents to the centre.
 static gops_status_t attach_district_models(gops_scenario_t *sc, gops_world_t *world, gops_error_t *err)
 {
     const gops_scenario_def_t *def = gops_scenario_def(sc);
     const gops_district_t *d = gops_world_district(world);
     if (!d) return GOPS_OK;
-    if (def->traffic && d->roads->edge_count > 0 && !gops_traffic_attach(world, &def->traffic_params, err))
+    gops_traffic_t *trf = NULL;
+    if (def->traffic && d->roads->edge_count > 0 && !(trf = gops_traffic_attach(world, &def->traffic_params, err)))
         return err->status;
-    if (!def->ops) return GOPS_OK;
-    gops_ops_t *ops = gops_ops_attach(world, &def->ops_params, err);
-    if (!ops) return err->status;
-    for (int64_t k = def->ops_posts; k >= 0 && k < (int64_t)gops_ops_post_count(ops); k++)
-        if (gops_ops_set_post_modes(ops, (uint32_t)k, 0, err) != GOPS_OK) return err->status;
+    if (def->ops) {
+        gops_ops_t *ops = gops_ops_attach(world, &def->ops_params, err);
+        if (!ops) return err->status;
+        // Vehicle teams drive through the simulated traffic (the rule: traffic/travel_time.c).
+        if (trf) gops_ops_set_arc_time(ops, gops_traffic_responder_arc_time, trf);
+        for (int64_t k = def->ops_posts; k >= 0 && k < (int64_t)gops_ops_post_count(ops); k++)
+            if (gops_ops_set_post_modes(ops, (uint32_t)k, 0, err) != GOPS_OK) return err->status;
+    }
+    if (def->vendors) {
+        gops_vendors_t *v = gops_vendors_attach(world, &def->vendors_params, err);
+        if (!v) return err->status;
+        gops_vendors_set_report_sink(v, report_to_centre, world);
+    }
     return GOPS_OK;
+}
+
+/// A lab with roads (road_lab{}) gets traffic, nothing else of the district: no profile
+/// demand and no stand-in pedestrians (its vehicles come from the scenario's own feeds and
+/// placements), no incidents, no vendors.
+static gops_status_t attach_lab_traffic(gops_scenario_t *sc, gops_world_t *world, gops_error_t *err)
+{
+    const gops_scenario_def_t *def = gops_scenario_def(sc);
+    const gops_district_t *d = gops_world_district(world);
+    if (!def->traffic || !d || d->roads->edge_count == 0) return GOPS_OK;
+    gops_traffic_params_t p = def->traffic_params;
+    p.demand = false;
+    p.pedestrian_standin = false;
+    return gops_traffic_attach(world, &p, err) ? GOPS_OK : err->status;
 }
 
 /// Passes the crowd's density warnings to the coordination centre, which dispatches on them.
@@ -121,9 +159,42 @@ static gops_status_t record(gops_scenario_t *sc, gops_report_recorder_t *rec, co
     return gops_report_recorder_tick(rec, world, err);
 }
 
+/// --trajectories: opens the file at the first call (tick 0; fails before the run when there
+/// are no pedestrians or the interval is not a whole number of ticks), then writes a frame of
+/// the pedestrians at every due tick. The writer works on "<file>.tmp" until closed.
+static gops_status_t trajectories_tick(const gops_run_options_t *o, const char *path, const gops_world_t *world,
+                                       double tick_s, gops_trajectories_t **tw, gops_error_t *err)
+{
+    if (!path) return GOPS_OK;
+    const gops_pedestrians_t *p = gops_crowd_pedestrians(world);
+    if (!*tw) {
+        if (!p)
+            return gops_error_set(err, GOPS_USAGE,
+                                  "--trajectories %s: this run has no pedestrians (expected a map or lab geometry "
+                                  "and crowd = true)",
+                                  path);
+        gops_trajectories_def_t def = gops_trajectories_def_default();
+        double every = o->trajectories_every_s, k = ceil(0.1 / tick_s - 1e-9); // default: 0.1 s or every tick
+        if (every > 0) {
+            k = round(every / tick_s);
+            if (k < 1 || fabs(k * tick_s - every) > 1e-6 * every)
+                return gops_error_set(err, GOPS_USAGE,
+                                      "--trajectories-every %gs: expected a whole number of ticks of %g s", every,
+                                      tick_s);
+        }
+        def.every_steps = k > 1 ? (uint32_t)k : 1;
+        def.clip = o->trajectories_clip;
+        memcpy(def.clip_box, o->trajectories_box, sizeof def.clip_box);
+        if (!(*tw = gops_trajectories_open(path, &def, tick_s, gops_world_district(world)->walk, err)))
+            return err->status;
+    }
+    return gops_trajectories_write(*tw, gops_world_tick(world), p->x, p->y, p->id, p->count, err);
+}
+
 gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *result, gops_error_t *err)
 {
     memset(result, 0, sizeof *result);
+    gops_trajectories_t *traj = NULL;
     double wall_start = wall_now();
     gops_status_t st = GOPS_OK;
     gops_world_t *world = NULL;
@@ -152,6 +223,16 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
         if ((st = gops_outdir_begin(&out, result->out_dir, err)) != GOPS_OK) goto cleanup;
         out_begun = true;
     }
+    char traj_file[1200];
+    const char *traj_path = o->trajectories;
+    if (o->trajectories_in_outputs) {
+        if (!out_begun) {
+            st = gops_error_set(err, GOPS_USAGE, "--trajectories: this run writes no output folder; use "
+                                "--trajectories-file FILE");
+            goto cleanup;
+        }
+        traj_path = gops_outdir_file(&out, "trajectories.sqlite", traj_file, sizeof traj_file);
+    }
 
     gops_world_def_t wd = gops_world_def_default();
     wd.seed = def->seed;
@@ -169,6 +250,7 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
     }
     if ((st = attach_crowd(sc, world, lab_map != NULL, err)) != GOPS_OK) goto cleanup;
     if (!lab_map && (st = attach_district_models(sc, world, err)) != GOPS_OK) goto cleanup;
+    if (lab_map && (st = attach_lab_traffic(sc, world, err)) != GOPS_OK) goto cleanup;
     if ((st = gops_scenario_attach(sc, world, err)) != GOPS_OK) goto cleanup;
     gops_report_recorder_init(&rec, def->name, out_begun ? out.staging : NULL, o->snapshot_every_s, def->tick_s,
                               &o->pictures);
@@ -178,6 +260,7 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
     double next_progress = wall_start;
     sample(&ts, world);
     if ((st = record(sc, &rec, world, err)) != GOPS_OK) goto cleanup;
+    if ((st = trajectories_tick(o, traj_path, world, def->tick_s, &traj, err)) != GOPS_OK) goto cleanup;
     for (uint64_t t = 0; t < total_ticks; t++) {
         if ((st = gops_scenario_before_tick(sc, err)) != GOPS_OK) goto cleanup;
         gops_world_step(world);
@@ -185,6 +268,7 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
         if ((st = gops_scenario_after_tick(sc, err)) != GOPS_OK) goto cleanup;
         uint64_t done = gops_world_tick(world);
         if ((st = record(sc, &rec, world, err)) != GOPS_OK) goto cleanup;
+        if ((st = trajectories_tick(o, traj_path, world, def->tick_s, &traj, err)) != GOPS_OK) goto cleanup;
         if (o->on_tick && !o->on_tick(world, o->on_tick_user)) {
             result->partial = true;
             if (done % minute_ticks != 0) sample(&ts, world);
@@ -243,6 +327,11 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
     result->state_hash = gops_world_state_hash(world);
     result->sim_seconds = gops_world_elapsed(world);
     result->wall_seconds = wall_now() - wall_start;
+    if (traj) { // renamed into place now: the trajectories of the time simulated, whole
+        gops_trajectories_t *closing = traj;
+        traj = NULL;
+        if ((st = gops_trajectories_close(closing, err)) != GOPS_OK) goto cleanup;
+    }
 
     if (o->write_outputs) {
         gops_run_report_t report = {
@@ -278,6 +367,7 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
     if (o->on_end && !result->partial) o->on_end(world, o->on_tick_user);
 
 cleanup:
+    gops_trajectories_abort(traj);
     gops_report_recorder_free(&rec);
     if (out_begun) gops_outdir_abort(&out);
     gops_timeseries_free(&ts);

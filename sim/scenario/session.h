@@ -40,6 +40,13 @@ typedef struct gops_run_options {
                                 ///< ran to its end are written, the world still alive (a view
                                 ///< holding its last frame); its return value is ignored; may be NULL
     double snapshot_every_s;    ///< > 0: snapshots/HHMM.png every this many simulated seconds, from the start
+    bool trajectories_in_outputs; ///< pedestrian trajectories to trajectories.sqlite in the output folder
+    const char *trajectories;   ///< non-NULL: pedestrian trajectories to this SQLite file (JuPedSim v3),
+                                ///< written under "<file>.tmp" and renamed at the end of the run
+    double trajectories_every_s; ///< a frame every this many simulated seconds, a whole number of ticks
+                                 ///< (0: every tick, or every k ticks for 0.1 s when ticks are shorter)
+    bool trajectories_clip;     ///< record only pedestrians inside trajectories_box
+    double trajectories_box[4]; ///< xmin, ymin, xmax, ymax, m (map coordinates)
     gops_picture_hooks_t pictures; ///< draws snapshots and report pictures; all NULL without a renderer
 } gops_run_options_t;
 

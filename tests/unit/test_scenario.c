@@ -252,7 +252,8 @@ START_TEST(test_map_is_loaded)
     gops_error_t err = {0};
     char text[2048];
     snprintf(text, sizeof text,
-             "scenario{ name = \"m\", start = \"2025-12-31 16:00\", duration = \"1m\", map = \"%s\" }\n",
+             "scenario{ name = \"m\", start = \"2025-12-31 16:00\", duration = \"1m\", map = \"%s\",\n"
+             "  crowd = { warm_start = false } }\n", // the map, not 10,000 pedestrians
              gops_test_source_path("assets/maps/erqi.geojson"));
     ck_assert_int_eq(run_text(text, &r, &err), GOPS_OK);
     snprintf(text, sizeof text,

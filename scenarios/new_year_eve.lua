@@ -1,0 +1,93 @@
+-- New Year's Eve on the Erqi Tower district, 31 December 16:00 to 1 January 01:00.
+-- FACTS.md, "The four operating modes", New Year's Eve 2024: "17:00 Dec 31 the grid switched
+-- to emergency mode; staff at 50 points; fireworks prevention; live guidance of people and
+-- vehicles". The day is a holiday (FACTS.md: 419,000 visitors on an average holiday), and
+-- the countdown brings crowds to the tower plaza (二七广场) and Dehua Street (德化街) on top;
+-- their size is an assumption (the reports give "peak 29,000+ people at 20:00" for the
+-- Zhengdong CBD, not for Erqi).
+--
+-- What the centre does, as scripted here:
+--   17:00  emergency mode (FACTS.md): emergency staffing, call-in lags and patrol patterns
+--   22:30  traffic control: the roundabout and its short links close to vehicles
+--   on every density warning on the plaza or Dehua Street: public-address guidance from the
+--          nearest speakers sends a share of the people there to the metro and bus exits,
+--          and the Line 1 / Line 3 station entrances are metered so the platforms do not
+--          fill faster than trains empty them
+--   00:40  traffic control lifted
+--
+--   gridops run scenarios/new_year_eve.lua          # 16:00-01:00, the whole evening
+--   gridops check scenarios/new_year_eve.lua        # the quick window around midnight
+--   scripts/run                                     # the quick window, with a report
+
+scenario {
+  name = "new year's eve",
+  description = "31 December on the Erqi district: holiday crowd, emergency mode from 17:00, "
+    .. "countdown at the tower plaza and Dehua Street, traffic control, guidance and metering",
+  map = "../assets/maps/erqi.geojson",
+  start = "2025-12-31 16:00",
+  finish = "01:00",
+  day = "holiday",
+  mode = "holiday",
+  seed = 2024,
+  ops = { posts = 50, mobile_teams = 17 },      -- FACTS.md: staff at 50 points
+  quick = { start = "2025-12-31 23:50", finish = "00:05", crowd = { visitors = 41900 } },
+}
+
+-- Countdown crowds (assumption: see the header). They arrive from 22:00, stay past midnight
+-- and leave over a quarter of an hour.
+gathering { name = "countdown plaza", place = "plaza-tower-south", people = 12000,
+            from = "22:00", to = "23:55", stay_until = "00:05" }
+gathering { name = "countdown dehua", place = "ped-dehua", people = 8000,
+            from = "22:15", to = "23:55", stay_until = "00:05" }
+
+at("17:00", function() set_mode("emergency") end)                 -- FACTS.md
+
+local ROUNDABOUT_LINKS = { "road-ring" }
+at("22:30", function() for _, r in ipairs(ROUNDABOUT_LINKS) do close_road(r) end end)
+at("00:40", function() for _, r in ipairs(ROUNDABOUT_LINKS) do open_road(r) end end)
+
+-- Guidance and metering on density warnings. The plaza's and Dehua Street's speakers.
+local SPEAKERS = {
+  ["二七广场"] = { "pa-01", "pa-02", "pa-03", "pa-15" },
+  ["德化街"] = { "pa-04", "pa-05", "pa-06", "pa-07", "pa-08" },
+}
+local STATION_ENTRANCES = { "metro-1-a", "metro-1-b", "metro-1-c", "metro-1-d",
+                            "metro-3-a", "metro-3-b", "metro-3-c", "metro-3-d" }
+local warnings, broadcasts, metered = 0, 0, false
+on("density_warning", function(ev)
+  warnings = warnings + 1
+  set_kpi("density_warnings", warnings)
+  local speakers = SPEAKERS[ev.area]
+  if not speakers then return end
+  for _, pa in ipairs(speakers) do
+    pa_guidance { at = pa, radius = 60, share = 0.25, to = "exit:metro_exit", ends = "+15m" }
+    broadcasts = broadcasts + 1
+  end
+  set_kpi("guidance_broadcasts", broadcasts)
+  if not metered then
+    for _, e in ipairs(STATION_ENTRANCES) do meter(e, 120) end
+    metered = true
+  end
+end)
+
+-- Fireworks prevention and the centre's answer, sampled through the evening.
+local worst_open = 0
+every("5m", function()
+  local s = ops_status()
+  worst_open = math.max(worst_open, s.open)
+  set_kpi("orders_open_max", worst_open)
+end)
+
+at("00:00", function()
+  set_kpi("midnight_street", pedestrians())
+  local n, _, density = in_area { -60, -60, 60, -60, 60, 0, -60, 0 }
+  set_kpi("midnight_plaza_people", n)
+  set_kpi("midnight_plaza_density", density)
+end)
+
+-- Emergency mode from 17:00 (FACTS.md) and a safe countdown: the peak density stays below
+-- crush levels (about 5 persons/m² and above, Fruin level F), the centre answers quickly.
+expect("peak_density_ppm2", "<", 5.5)
+expect("response_time_p90_s", "<", 1200, { when = "full" })
+expect("incidents_closed", ">", 0, { when = "full" })
+expect("congestion_index_max", "<", 10)
