@@ -10,9 +10,8 @@
 --   17:00  emergency mode (FACTS.md): emergency staffing, call-in lags and patrol patterns
 --   22:30  traffic control: the roundabout and its short links close to vehicles
 --   on every density warning on the plaza or Dehua Street: public-address guidance from the
---          nearest speakers sends a share of the people there to the metro and bus exits,
---          and the Line 1 / Line 3 station entrances are metered so the platforms do not
---          fill faster than trains empty them
+--          nearest speakers sends a share of the people there to the metro exits, and the
+--          malls facing the plaza and Dehua Street meter their doors (60 persons a minute)
 --   00:40  traffic control lifted
 --
 --   gridops run scenarios/new_year_eve.lua          # 16:00-01:00, the whole evening
@@ -51,8 +50,10 @@ local SPEAKERS = {
   ["二七广场"] = { "pa-01", "pa-02", "pa-03", "pa-15" },
   ["德化街"] = { "pa-04", "pa-05", "pa-06", "pa-07", "pa-08" },
 }
-local STATION_ENTRANCES = { "metro-1-a", "metro-1-b", "metro-1-c", "metro-1-d",
-                            "metro-3-a", "metro-3-b", "metro-3-c", "metro-3-d" }
+-- The malls facing the plaza and Dehua Street: their doors are metered so that atriums do
+-- not fill with people pushed off the street (the model meters building entrances, not the
+-- metro stations' stairs).
+local METERED = { "b-jinboda", "b-hualian", "b-yaxiya", "b-dehua-xintiandi", "b-bainian-dehua" }
 local warnings, broadcasts, metered = 0, 0, false
 on("density_warning", function(ev)
   warnings = warnings + 1
@@ -65,7 +66,7 @@ on("density_warning", function(ev)
   end
   set_kpi("guidance_broadcasts", broadcasts)
   if not metered then
-    for _, e in ipairs(STATION_ENTRANCES) do meter(e, 120) end
+    for _, e in ipairs(METERED) do meter(e, 60) end
     metered = true
   end
 end)
