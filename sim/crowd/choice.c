@@ -182,9 +182,9 @@ static void decide(gops_crowd_t *c, gops_choice_group_t *gr, uint32_t cur, uint3
     float x = c->peds.x[i], y = c->peds.y[i];
     double v0 = c->peds.v0[i] > 0.1f ? c->peds.v0[i] : 0.1;
     double cost[GOPS_CHOICE_MAX_MEMBERS];
+    for (uint32_t m = 0; m < gr->count; m++) cost[m] = INFINITY; // cost[cur] is read before its turn
     uint32_t best = cur;
     for (uint32_t m = 0; m < gr->count; m++) {
-        cost[m] = INFINITY;
         const gops_field_t *f = &c->fields[gr->members[m]];
         if (!f->dist || !member_open(c, gr->members[m])) continue;
         double d = gops_field_sample(w, f, x, y);
