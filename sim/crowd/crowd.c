@@ -4,9 +4,11 @@
 //   2. demand timers: visitors leaving buildings, queues admitted or given up, lingering done;
 //      then the scenario actions (actions.c): fields rebuilt if the geometry changed, walkers
 //      of closed lab exits sent to open ones, guidance, congestion-aware choice;
-//   3. routing (parallel): each pedestrian's desired direction from its destination's field,
-//      and whether it has arrived; arrivals are then handled in index order;
-//   4. walking (parallel, Jacobi), counting lines, the wall invariant, density and warnings.
+//   3. routing (parallel, in the walk's last space order for cache locality): each
+//      pedestrian's desired direction from its destination's field, and whether it has
+//      arrived; arrivals are then handled in index order;
+//   4. walking (parallel, Jacobi), counting lines, the wall invariant and mean speed
+//      (parallel, summed in index order), density and warnings.
 // Ordering: spawns in queue order, visitors by id, demand events as demand lists them,
 // arrivals by ascending pedestrian index; removals from the highest index down (each
 // removal moves the last pedestrian into the hole). Nothing depends on the thread count.
@@ -28,12 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/// For k < n: dist[k] = gops_field_sample(walk, fields[k], x[k], y[k]) and (dx[k], dy[k])
-/// = gops_field_descent at the same point, bit for bit, several points at a time (field.c;
-/// the routing hot path). Belongs in field.h, declared here until it moves there.
-void gops_field_sample_descent_n(const gops_walkable_t *walk, const gops_field_t *const *fields, const float *x,
-                                 const float *y, uint32_t n, float *dist, float *dx, float *dy);
 
 gops_crowd_params_t gops_crowd_params_default(gops_day_kind_t day)
 {
@@ -473,6 +469,11 @@ static void route_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user
     b.count = 0;
     for (uint32_t k = begin; k < end; k++) {
         uint32_t i = k < job->ordered ? job->order[k] : k;
+        if (k + 8 < job->ordered) { // space order scatters the entries: fetch ahead
+            uint32_t j = job->order[k + 8];
+            __builtin_prefetch(&c->mode[j]), __builtin_prefetch(&p->dest[j]);
+            __builtin_prefetch(&p->x[j]), __builtin_prefetch(&p->y[j]);
+        }
         if (i >= n) continue;
         const gops_field_t *f = walk_field(c, i);
         if (!f) {
@@ -589,8 +590,11 @@ static void measure_range(uint32_t begin, uint32_t end, uint32_t chunk, void *us
     const gops_walkable_t *w = job->c->district->walk;
     uint32_t violations = 0;
     for (uint32_t i = begin; i < end; i++) {
-        uint32_t cell = gops_walkable_cell_at(w, (gops_point_t){p->x[i], p->y[i]});
-        violations += cell == GOPS_WALKABLE_NONE || !gops_walkable_is_set(w, cell);
+        // gops_walkable_cell_at inline: floor() >= 0 and < n exactly when the quotient is,
+        // and truncation is floor there.
+        double fx = ((double)p->x[i] - w->min_x) / w->cell, fy = ((double)p->y[i] - w->min_y) / w->cell;
+        bool on = fx >= 0 && fx < w->nx && fy >= 0 && fy < w->ny;
+        violations += !on || !gops_walkable_is_set(w, (uint32_t)fy * (uint32_t)w->nx + (uint32_t)fx);
         job->speed[i] = sqrtf(p->vx[i] * p->vx[i] + p->vy[i] * p->vy[i]);
     }
     job->violations[chunk] = violations;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Distance fields (field.h): fast marching from source cells, the exact distance to walls,
-// and the sampling and descent that every pedestrian calls every tick. Ordering rule: the
+// and the sampling and descent that every pedestrian calls every tick (also batched, four
+// points at a time with AVX2 where the machine has it, same bits). Ordering rule: the
 // march accepts cells in (value, walkable index) order, so ties break by index and a field
 // does not depend on the order or repetition of its sources. Does not cache fields on disk
 // (field_cache.c) and does not decide which field an agent follows.
@@ -613,8 +614,9 @@ void gops_field_descent(const gops_walkable_t *walk, const gops_field_t *field, 
     block_descent(walk, &s, b, dx, dy);
 }
 
-float gops_field_sample_descent(const gops_walkable_t *walk, const gops_field_t *field, float x, float y, float *dx,
-                                float *dy)
+// gops_field_sample and gops_field_descent at one point from one lookup of the cells.
+static float sample_descent(const gops_walkable_t *walk, const gops_field_t *field, float x, float y, float *dx,
+                            float *dy)
 {
     GOPS_ASSERT(field->count == walk->count);
     *dx = *dy = 0.0f;
@@ -629,7 +631,7 @@ float gops_field_sample_descent(const gops_walkable_t *walk, const gops_field_t 
 
 // ---- many points at once (the routing hot path) ------------------------------------------
 //
-// gops_field_sample_descent_n: the same numbers as gops_field_sample_descent per point. With
+// gops_field_sample_descent_n: the same numbers as sample_descent() per point. With
 // AVX2, four points share each step: the cell lookups (bitmap words, ranks, population
 // counts) run in 64-bit lanes and the twelve field values come from gathers, one pointer
 // per lane (the points may follow different fields). Every float operation of the scalar
@@ -797,11 +799,11 @@ void gops_field_sample_descent_n(const gops_walkable_t *walk, const gops_field_t
             unsigned done = sample_descent4(walk, fields + k, x + k, y + k, dist + k, dx + k, dy + k);
             for (unsigned j = 0; j < 4; j++)
                 if (!(done >> j & 1u))
-                    dist[k + j] = gops_field_sample_descent(walk, fields[k + j], x[k + j], y[k + j], &dx[k + j], &dy[k + j]);
+                    dist[k + j] = sample_descent(walk, fields[k + j], x[k + j], y[k + j], &dx[k + j], &dy[k + j]);
         }
     }
 #endif
-    for (; k < n; k++) dist[k] = gops_field_sample_descent(walk, fields[k], x[k], y[k], &dx[k], &dy[k]);
+    for (; k < n; k++) dist[k] = sample_descent(walk, fields[k], x[k], y[k], &dx[k], &dy[k]);
 }
 
 // ---- geometry hash -----------------------------------------------------------------------

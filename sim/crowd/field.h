@@ -58,6 +58,11 @@ float gops_field_sample(const gops_walkable_t *walk, const gops_field_t *field, 
 /// of the sampled field; (0, 0) at a source, off the walkable area, or where unreachable.
 void gops_field_descent(const gops_walkable_t *walk, const gops_field_t *field, float x, float y, float *dx,
                         float *dy);
+/// For k < n: dist[k] = gops_field_sample(walk, fields[k], x[k], y[k]) and (dx[k], dy[k]) =
+/// gops_field_descent at the same point, bit for bit, several points at a time (AVX2 where
+/// the machine has it). The routing hot path; the points may follow different fields.
+void gops_field_sample_descent_n(const gops_walkable_t *walk, const gops_field_t *const *fields, const float *x,
+                                 const float *y, uint32_t n, float *dist, float *dx, float *dy);
 
 /// 64-bit hash of the walkable raster and blocked mask (for on-disk field caches).
 uint64_t gops_field_geometry_hash(const gops_walkable_t *walk, const uint8_t *blocked);

@@ -9,6 +9,8 @@
 // position and radius from sorted copies taken before the pass and writes only its own
 // entries, and its neighbour sums run in the same cell/index order, so results are
 // bit-identical for any thread count. Periodic images are visited after the direct cells.
+// The neighbour loops have scalar, SSE2 and AVX2 forms (AVX2 picked at run time) that give
+// the same bits: lanes repeat the scalar operations, sums stay sequential.
 #include "crowd/walk.h"
 
 #include "core/assert.h"
@@ -387,6 +389,8 @@ typedef struct step_job {
 #define NEAR_PAD 8 // entries past the count hold a far-away dummy, so lanes need no mask
 // A pedestrian below this fraction of its free speed counts as stopped (peds->wait).
 #define STOPPED_FRACTION 0.2f
+// How many pedestrians ahead (in grid order) walk_range() prefetches the entries of.
+#define PREFETCH_AHEAD 4
 
 typedef struct near {
     _Alignas(32) float dx[NEAR_MAX + NEAR_PAD]; ///< x_i - x_j, m
@@ -976,6 +980,14 @@ static void walk_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
     near_t near;
     for (uint32_t k = begin; k < end; k++) {
         uint32_t i = ctx->grid.items[k];
+        // Pedestrians come in space order, so their entries are scattered over the arrays;
+        // a step is long enough that the next ones' loads would stall: fetch them early.
+        if (k + PREFETCH_AHEAD < end) {
+            uint32_t j = ctx->grid.items[k + PREFETCH_AHEAD];
+            __builtin_prefetch(&peds->ex[j]), __builtin_prefetch(&peds->ey[j]), __builtin_prefetch(&peds->v0[j]);
+            __builtin_prefetch(&peds->wait[j], 1), __builtin_prefetch(&peds->vx[j], 1);
+            __builtin_prefetch(&peds->vy[j], 1), __builtin_prefetch(&peds->x[j], 1), __builtin_prefetch(&peds->y[j], 1);
+        }
         float xi = ctx->sorted_x[k], yi = ctx->sorted_y[k], ri = ctx->sorted_r[k];
         float e0x = peds->ex[i], e0y = peds->ey[i];
         if (e0x == 0 && e0y == 0) { // no desired direction: stands (queues, dwelling)
