@@ -332,7 +332,8 @@ static bool enter_place(gops_traffic_t *trf, uint32_t pidx)
     uint32_t arcs[2] = {pl->arc, pl->arc_other};
     float ss[2] = {pl->s, pl->s_other};
     for (int k = 0; k < 2; k++) {
-        if (arcs[k] == GOPS_TNET_NONE || !(trf->arc_flags[arcs[k]] & TRF_ARC_OPEN)) continue;
+        // Not onto a closed road (a garage's exit is shut with it) or into people on the carriageway.
+        if (arcs[k] == GOPS_TNET_NONE || !trf_enterable(trf, arcs[k])) continue;
         const gops_tnet_arc_t *A = &trf->net->arcs[arcs[k]];
         uint32_t lane = e->cls == GOPS_VCLASS_EBIKE ? gops_tnet_nonmotor_lane(trf->net, arcs[k])
                                                     : gops_tnet_lane(trf->net, arcs[k], A->first_general);

@@ -125,7 +125,7 @@ static bool must_stop(const gops_traffic_t *trf, uint32_t i, const gops_tnet_arc
     }
     if (V->stop_s[i] >= 0) return false; // its leg ends on this arc
     if (nb == GOPS_TNET_NONE) return true; // no way on (closures): wait for one
-    if (!trf_enterable(trf, nb)) return true;
+    if (!trf_may_enter(trf, arc, nb)) return true;
     // People on the crossing where it will leave the junction: the lane it enters, or
     // (not yet at the head of its lane) any lane there.
     uint32_t el = trf->entry[i];
@@ -282,6 +282,26 @@ void trf_finish(gops_traffic_t *trf, uint32_t i, bool completed)
     trf->removals[trf->removal_count++] = i;
 }
 
+// Caught inside a closure with every open way out behind it: on along the closed road (not
+// a U-turn, not against a one-way rule), a driver's own draw among the ways, until an open
+// arc is reachable and routing takes over again.
+static uint32_t drive_off(const gops_traffic_t *trf, uint32_t arc, uint32_t driver)
+{
+    const gops_tnet_arc_t *A = &trf->net->arcs[arc];
+    uint32_t options = 0;
+    for (uint32_t t = A->first_turn; t < A->first_turn + A->turn_count; t++)
+        options += trf->net->turns[t].kind != GOPS_TURN_UTURN && trf_may_enter(trf, arc, trf->net->turns[t].to_arc);
+    if (options == 0) return GOPS_TNET_NONE;
+    uint32_t pick = (uint32_t)(gops_routing_draw(driver, arc) * (float)options);
+    if (pick >= options) pick = options - 1;
+    for (uint32_t t = A->first_turn; t < A->first_turn + A->turn_count; t++) {
+        const gops_tnet_turn_t *T = &trf->net->turns[t];
+        if (T->kind == GOPS_TURN_UTURN || !trf_may_enter(trf, arc, T->to_arc)) continue;
+        if (pick-- == 0) return T->to_arc;
+    }
+    return GOPS_TNET_NONE;
+}
+
 void trf_enter_arc(gops_traffic_t *trf, uint32_t i, uint32_t arc)
 {
     gops_vehicles_t *V = &trf->veh;
@@ -317,6 +337,7 @@ void trf_enter_arc(gops_traffic_t *trf, uint32_t i, uint32_t arc)
         }
         if (nb == GOPS_TNET_NONE) nb = gops_routing_wander(&trf->routing, trf->net, arc, V->id[i], (uint32_t)trf->steps);
     }
+    if (nb == GOPS_TNET_NONE && (trf->arc_flags[arc] & TRF_ARC_CLOSED)) nb = drive_off(trf, arc, V->id[i]);
     V->next_arc[i] = nb;
 }
 
@@ -463,7 +484,7 @@ static void transfer(gops_traffic_t *trf, uint32_t i, uint32_t arc, float over)
                            : GOPS_TNET_NONE;
         if (alt != GOPS_TNET_NONE) nb = V->next_arc[i] = alt;
     }
-    if (nb == GOPS_TNET_NONE || !trf_enterable(trf, nb)) {
+    if (nb == GOPS_TNET_NONE || !trf_may_enter(trf, arc, nb)) {
         V->s[i] = A->length;
         V->v[i] = 0;
         return;

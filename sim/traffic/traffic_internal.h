@@ -252,6 +252,15 @@ static inline bool trf_enterable(const gops_traffic_t *trf, uint32_t a)
 {
     return (trf->arc_flags[a] & (TRF_ARC_OPEN | TRF_ARC_CLOSED | TRF_ARC_PEDS)) == TRF_ARC_OPEN;
 }
+/// True when a vehicle at the end of arc `from` may move on to arc `to`: `to` can be entered,
+/// or both are closed by a scenario — drivers caught inside a closure drive off through it
+/// (they are waved out), never against a one-way rule or into people on the carriageway.
+static inline bool trf_may_enter(const gops_traffic_t *trf, uint32_t from, uint32_t to)
+{
+    if (trf_enterable(trf, to)) return true;
+    return (trf->arc_flags[from] & TRF_ARC_CLOSED) &&
+           (trf->arc_flags[to] & (TRF_ARC_OPEN | TRF_ARC_PEDS)) == TRF_ARC_OPEN;
+}
 /// The driving parameters of vehicle i's class.
 static inline const gops_vclass_params_t *trf_class(const gops_traffic_t *trf, uint32_t i)
 {

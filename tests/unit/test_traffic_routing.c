@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Traffic routing suite: destination tables hold free-flow times plus turn penalties; a
 // road closure diverts traffic onto the detour at once (vehicles already heading for the
-// closed road choose again) and reopening brings it back; one-way rules by scenario;
+// closed road choose again) and reopening brings it back; drivers caught inside a closure
+// with no open way on drive off through it; one-way rules by scenario;
 // unknown roads are refused with a message naming them.
 #include "fixture.h"
 #include "traffic/lab_maps.h"
@@ -131,6 +132,37 @@ START_TEST(closure_diverts)
 }
 END_TEST
 
+// Closing every road round the vehicles on "main" leaves them no open way on: they drive off
+// through the closure (east, to the map's edge) instead of standing at the end of main.
+START_TEST(caught_in_closure_drive_off)
+{
+    gops_traffic_t *t;
+    gops_world_t *w = detour_world(&t);
+    uint32_t W = gops_traffic_node_near(t, -1000, 0, 1), E = gops_traffic_node_near(t, 1000, 0, 1);
+    uint32_t west = arc_from(t, "west", W);
+    gops_error_t err;
+    for (int step = 0; step < 480; step++) { // 4 minutes, a car every 4 s from the west
+        if (step % 8 == 0) gops_traffic_spawn(t, GOPS_VCLASS_CAR, west, 0, 10, 10, E);
+        gops_world_step(w);
+    }
+    uint32_t caught = count_on(t, "main");
+    ck_assert_uint_gt(caught, 3);
+    static const char *const roads[] = {"main", "east", "detour_w", "detour_n", "detour_e"};
+    for (size_t k = 0; k < sizeof roads / sizeof *roads; k++)
+        ck_assert_int_eq(gops_traffic_close_road(t, roads[k], true, &err), GOPS_OK);
+    for (int step = 0; step < 360; step++) gops_world_step(w); // 3 minutes: 1,500 m at most
+    uint32_t main_after = count_on(t, "main"), east_after = count_on(t, "east");
+    printf("caught on main at the closure %u; 3 minutes later on main %u, on east %u\n", caught, main_after,
+           east_after);
+    ck_assert_uint_eq(main_after, 0);
+    ck_assert_uint_eq(east_after, 0);
+    gops_traffic_counts_t counts;
+    gops_traffic_counts(t, &counts);
+    ck_assert_uint_eq(counts.removed_stuck, 0);
+    gops_world_destroy(w);
+}
+END_TEST
+
 START_TEST(one_way_rules)
 {
     gops_traffic_t *t;
@@ -220,6 +252,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, free_flow_tables);
     tcase_add_test(tc, closure_diverts);
+    tcase_add_test(tc, caught_in_closure_drive_off);
     tcase_add_test(tc, one_way_rules);
     tcase_add_test(tc, unknown_roads);
     tcase_add_test(tc, erqi_road_names);
