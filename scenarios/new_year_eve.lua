@@ -81,7 +81,7 @@ end)
 
 at("00:00", function()
   set_kpi("midnight_street", pedestrians())
-  local n, _, density = in_area { -60, -60, 60, -60, 60, 0, -60, 0 }
+  local n, _, density = in_area("plaza-tower-south")
   set_kpi("midnight_plaza_people", n)
   set_kpi("midnight_plaza_density", density)
 end)

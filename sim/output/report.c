@@ -240,13 +240,17 @@ static const kpi_label_t kpi_labels[GOPS_KPI_COUNT] = {
     [GOPS_KPI_CLOSURE_TIME_P50_S] = {"Closure time, median", "办结时间中位数", "s"},
     [GOPS_KPI_TEAM_UTILISATION] = {"Team utilisation", "队伍利用率", "share"},
     [GOPS_KPI_COVERAGE_5MIN] = {"Covered within 5 min", "5分钟覆盖率", "share"},
+    [GOPS_KPI_VENDOR_HOURS_INSIDE_POINTS] = {"Vendor-hours at guidance points", "点位内摆摊时长", "h"},
+    [GOPS_KPI_OBSTRUCTION_PERSON_MIN] = {"Obstruction, weighted by footfall", "占道影响人分钟", "person·min"},
+    [GOPS_KPI_VENDOR_COMPLAINTS] = {"Complaints about vendors", "摊贩投诉", ""},
+    [GOPS_KPI_MERCHANT_REPORTS] = {"Reports by merchants", "商户上报", ""},
 };
 
 static void number_text(double v, const char *unit, char *buf, size_t size)
 {
     if (unit && strcmp(unit, "s") == 0 && v >= 60) {
         char d[32];
-        gops_duration_format(v, d, sizeof d);
+        gops_duration_format(round(v), d, sizeof d); // whole seconds: the exact value is beside it
         snprintf(buf, size, "%.6g s (%s)", v, d);
     } else if (unit && unit[0]) {
         snprintf(buf, size, "%.6g %s", v, unit);
@@ -1052,8 +1056,12 @@ char *gops_report_html(const gops_report_input_t *in)
         esc(out, in->description);
         gops_strbuf_puts(out, "</p>\n");
     }
-    gops_strbuf_printf(out, "<p>%s → %s · seed %" PRIu64 " · 二七塔商圈 grid operations rehearsal</p>\n", a, b,
-                       r->seed);
+    gops_strbuf_printf(out, "<p>%s → %s · seed %" PRIu64 " · ", a, b, r->seed);
+    if (in->district) {
+        esc(out, in->district);
+        gops_strbuf_puts(out, " · ");
+    }
+    gops_strbuf_puts(out, "gridops rehearsal</p>\n");
     uint32_t failed = 0;
     for (uint32_t i = 0; i < r->expectation_count; i++) failed += !r->expectations[i].passed;
     if (r->partial)
@@ -1355,6 +1363,7 @@ gops_status_t gops_report_recorder_finish(gops_report_recorder_t *rec, const gop
     gops_report_input_t in = {
         .run = run,
         .description = description,
+        .district = world ? gops_district_name(gops_world_district(world), false) : NULL,
         .ts = ts,
         .notes = rec->notes.items,
         .note_count = rec->notes.count,

@@ -123,6 +123,7 @@ typedef struct gops_report_picture {
 typedef struct gops_report_input {
     const gops_run_report_t *run;    ///< required
     const char *description;         ///< the scenario's description; may be NULL
+    const char *district;            ///< the district's name (map boundary); NULL: none (a lab)
     const gops_timeseries_t *ts;     ///< may be NULL (no charts over time)
     const gops_report_note_t *notes; ///< warnings and events, in time order
     uint32_t note_count;

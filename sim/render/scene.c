@@ -920,6 +920,7 @@ typedef struct panel_data {
     uint32_t absent; ///< figures that say "—" (the footer explains them)
     bool crowd;      ///< the run has a crowd (its densities may not be measured yet)
     const char *title;
+    const char *place_zh, *place_en; ///< the map boundary's names (the district's name)
 } panel_data_t;
 
 /// The figures from the models themselves when they are attached (so a model's row shows
@@ -931,6 +932,10 @@ static void collect(const gops_screen_frame_t *f, panel_data_t *d)
     d->title = f->title ? f->title : "";
     d->congestion_band = -1;
     const gops_world_t *w = f->world;
+    // The heading names the district (its map boundary), "gridops" for a lab.
+    const gops_district_t *dist = w ? gops_world_district(w) : NULL;
+    d->place_zh = gops_district_name(dist, false) ? gops_district_name(dist, false) : "gridops";
+    d->place_en = gops_district_name(dist, true) ? gops_district_name(dist, true) : "gridops";
     if (!w) {
         snprintf(d->clock, sizeof d->clock, "--:--:--");
         return;
@@ -1123,9 +1128,12 @@ static void draw_panel(gops_screen_t *s, const gops_screen_frame_t *f, const pan
     double pad = 18 * k, y = 14 * k;
     uint32_t shown = 0;
 
-    put(c, pad, y, "二七塔商圈 · 城市运行", 20 * k, palette.panel_accent, GOPS_ANCHOR_TOP_LEFT, true);
+    char heading[192];
+    snprintf(heading, sizeof heading, "%s · 城市运行", d->place_zh);
+    put(c, pad, y, heading, 20 * k, palette.panel_accent, GOPS_ANCHOR_TOP_LEFT, true);
     y += 28 * k;
-    put(c, pad, y, "Erqi Tower district · city operations", 12 * k, palette.panel_muted, GOPS_ANCHOR_TOP_LEFT, false);
+    snprintf(heading, sizeof heading, "%s · city operations", d->place_en);
+    put(c, pad, y, heading, 12 * k, palette.panel_muted, GOPS_ANCHOR_TOP_LEFT, false);
     y += 18 * k;
     if (d->title[0]) put(c, pad, y, d->title, 12 * k, palette.panel_text, GOPS_ANCHOR_TOP_LEFT, false);
     y += 22 * k;

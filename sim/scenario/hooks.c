@@ -41,6 +41,7 @@ static gops_hook_t *new_hook(lua_State *L, gops_scenario_t *sc, hook_kind_t kind
     snprintf(h->where, sizeof h->where, "%.*s", (int)(wl >= 2 ? wl - 2 : wl), w);
     lua_pop(L, 1);
     h->registered_s = sc->world ? gops_world_elapsed(sc->world) : 0.0;
+    h->at_load = !sc->world;
     lua_pushvalue(L, 2);
     h->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     sc->hook_count++;
@@ -75,6 +76,11 @@ static gops_status_t resolve(gops_scenario_t *sc, gops_hook_t *h, gops_error_t *
         break;
     }
     double ref_s = h->registered_s;
+    // Times of hooks registered while the file loaded are read against the start the file
+    // wrote: a quick window or --set start that begins the run later lets the hooks whose
+    // time has passed catch up at the first tick (the mode switch, closures, ... in force).
+    if (h->at_load && h->form != AT_RELATIVE && sc->written_start != INT64_MIN && sc->written_start < start)
+        ref_s = (double)(sc->written_start - start);
     if (h->form == AT_RELATIVE) {
         at_s = ref_s + (double)h->value;
     } else if (h->form == AT_DATETIME) {
@@ -93,6 +99,8 @@ static gops_status_t resolve(gops_scenario_t *sc, gops_hook_t *h, gops_error_t *
         if (delta < 0) delta += 86400;
         at_s = floor(ref_s) + (double)delta;
     }
+    h->nominal_s = at_s;
+    h->catch_up = at_s < 0;
     h->due_tick = ticks_at_or_after(at_s, dt);
     h->resolved = true;
     return GOPS_OK;
@@ -262,10 +270,51 @@ static gops_status_t call_hook(gops_scenario_t *sc, uint32_t index, const gops_e
     return gops_sandbox_call(sc->sb, 6, 0, context, err);
 }
 
+/// A caught-up hook's place in the firing order: its time, then registration.
+typedef struct due_order {
+    double nominal_s;
+    uint32_t index;
+} due_order_t;
+
+static int by_nominal_time(const void *a, const void *b)
+{
+    const due_order_t *x = a, *y = b;
+    if (x->nominal_s != y->nominal_s) return x->nominal_s < y->nominal_s ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static bool waiting_catch_up(const gops_hook_t *h) { return h->kind == HOOK_AT && h->catch_up && !h->done; }
+
+/// At the first tick, the at() hooks whose time passed before the actual start fire first,
+/// in the order of their times, as if the run had started when the file said.
+static gops_status_t fire_caught_up(gops_scenario_t *sc, uint32_t n, gops_error_t *err)
+{
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < n; i++) count += waiting_catch_up(&sc->hooks[i]);
+    if (count == 0) return GOPS_OK;
+    due_order_t *order = malloc(count * sizeof *order);
+    if (!order) return gops_error_set(err, GOPS_NOMEM, "out of memory ordering %u caught-up at() hooks", count);
+    count = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (waiting_catch_up(&sc->hooks[i])) order[count++] = (due_order_t){sc->hooks[i].nominal_s, i};
+    qsort(order, count, sizeof *order, by_nominal_time);
+    gops_status_t st = GOPS_OK;
+    for (uint32_t k = 0; k < count && st == GOPS_OK; k++) {
+        sc->hooks[order[k].index].done = true;
+        st = call_hook(sc, order[k].index, NULL, err);
+    }
+    free(order);
+    return st;
+}
+
 gops_status_t gops_scenario_before_tick(gops_scenario_t *sc, gops_error_t *err)
 {
     uint64_t tick = gops_world_tick(sc->world);
     uint32_t n = sc->hook_count; // hooks added while firing wait for a later tick
+    if (tick == 0) {
+        gops_status_t st = fire_caught_up(sc, n, err);
+        if (st != GOPS_OK) return st;
+    }
     for (uint32_t i = 0; i < n; i++) {
         gops_hook_t *h = &sc->hooks[i];
         if (h->kind == HOOK_ON || h->done || !h->resolved || h->due_tick != tick) continue;

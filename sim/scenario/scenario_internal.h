@@ -25,6 +25,9 @@ typedef struct gops_hook {
     int64_t value;         ///< at(): seconds of day, local time, or offset s
     double period_s;       ///< every()
     double registered_s;   ///< elapsed seconds when registered (0 at load)
+    bool at_load;          ///< registered while the file loaded (times read against the written start)
+    bool catch_up;         ///< at(): its time lies between the written and the actual start: due at tick 0
+    double nominal_s;      ///< at(): its time, s after the actual start (negative when caught up)
     bool resolved;         ///< due_tick is known (needs the world's clock)
     uint64_t due_tick;
     uint64_t period_ticks;
@@ -83,6 +86,7 @@ struct gops_scenario {
     char quick_sets[GOPS_QUICK_MAX][GOPS_QUICK_SET_MAX]; ///< scenario{ quick = {...} } as "key=value"
     uint32_t quick_count;
     bool quick;          ///< the quick window was applied (expect{when=...} picks by it)
+    int64_t written_start; ///< scenario{ start } as the file wrote it, before --set and the quick window
 };
 
 /// Fetches the scenario a C API function was registered with (upvalue 1).

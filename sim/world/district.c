@@ -43,3 +43,15 @@ void gops_district_free(gops_district_t *d)
     gops_map_destroy(d->map);
     memset(d, 0, sizeof *d);
 }
+
+const char *gops_district_name(const gops_district_t *district, bool english)
+{
+    const gops_map_t *m = district ? district->map : NULL;
+    for (uint32_t i = 0; m && i < m->feature_count; i++) {
+        const gops_feature_t *b = &m->features[i];
+        if (b->kind != GOPS_FEAT_BOUNDARY || (!b->name && !b->name_en)) continue;
+        if (english) return b->name_en ? b->name_en : b->name;
+        return b->name ? b->name : b->name_en;
+    }
+    return NULL;
+}

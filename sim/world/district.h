@@ -25,5 +25,8 @@ gops_status_t gops_district_build(gops_district_t *district, gops_map_t *map, do
 /// Loads a map file and builds the district from it.
 gops_status_t gops_district_load(gops_district_t *district, const char *path, double cell_m, gops_error_t *err);
 void gops_district_free(gops_district_t *district);
+/// The district's name from its map boundary: `name` (english = false) or `name_en`, either
+/// standing in for the other; NULL when the map has no named boundary.
+const char *gops_district_name(const gops_district_t *district, bool english);
 
 #endif

@@ -156,6 +156,44 @@ START_TEST(test_clock_time_crosses_midnight)
 }
 END_TEST
 
+// A run started later than the file says (a quick window, --set start) catches up the at()
+// hooks whose time has passed: at the first tick, in the order of their times; later ones
+// keep their times, and a clock time is not pushed to the next day.
+START_TEST(test_late_start_catches_up)
+{
+    gops_run_result_t r;
+    gops_error_t err = {0};
+    const char *text = "scenario{ name = \"late\", start = \"2025-12-31 16:00\", finish = \"01:00\",\n"
+                       "          quick = { start = \"2025-12-31 23:50\", finish = \"00:05\" } }\n"
+                       "local order = \"\"\n"
+                       "at(\"22:30\", function() order = order .. \"c\" end)\n"
+                       "at(\"17:00\", function() order = order .. \"a\"; set_mode(\"emergency\") end)\n"
+                       "at(\"2025-12-31 20:00\", function() order = order .. \"b\" end)\n"
+                       "at(\"+0s\", function() set_kpi(\"caught_up\", #order) end)\n"
+                       "at(\"00:00\", function() set_kpi(\"midnight\", elapsed()) end)\n"
+                       "every(\"1m\", function() set_kpi(\"abc\", order == \"abc\" and 1 or 0) end)\n"
+                       "at(\"+1s\", function() set_kpi(\"emergency\", mode() == \"emergency\" and 1 or 0) end)\n"
+                       "expect(\"caught_up\", \"==\", 3, { when = \"quick\" })\n"
+                       "expect(\"abc\", \"==\", 1)\n"
+                       "expect(\"emergency\", \"==\", 1)\n"
+                       "expect(\"midnight\", \"==\", 600, { when = \"quick\" })\n";
+    gops_run_options_t o = gops_run_options_default();
+    o.scenario_path = scenario_file(text);
+    o.write_outputs = false;
+    o.threads = 1;
+    o.quick = true;
+    ck_assert_int_eq(gops_session_run(&o, &r, &err), GOPS_OK);
+    ck_assert_msg(r.passed, "%s", r.failures);
+    ck_assert_uint_eq(r.expectations, 4);
+    // --set start moves it too; a start earlier than the file's changes nothing.
+    const char *later[] = {"start=2025-12-31 21:00", "duration=10m"};
+    o.quick = false, o.sets = later, o.set_count = 2;
+    ck_assert_int_eq(gops_session_run(&o, &r, &err), GOPS_OK);
+    ck_assert_msg(!r.passed, "order must be \"ab\" when 22:30 has not passed");
+    ck_assert_ptr_nonnull(strstr(r.failures, "abc"));
+}
+END_TEST
+
 START_TEST(test_on_mode_changed)
 {
     gops_run_result_t r;
@@ -276,6 +314,7 @@ int main(void)
     tcase_add_test(tc, test_set_overrides);
     tcase_add_test(tc, test_hook_times);
     tcase_add_test(tc, test_clock_time_crosses_midnight);
+    tcase_add_test(tc, test_late_start_catches_up);
     tcase_add_test(tc, test_on_mode_changed);
     tcase_add_test(tc, test_expectations);
     tcase_add_test(tc, test_hook_errors_name_the_hook);
