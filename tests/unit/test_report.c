@@ -276,6 +276,7 @@ START_TEST(full_report_has_every_chart)
     const char *snaps[2] = {"1600.png", "1630.png"};
     gops_report_input_t in = {.run = &f.run,
                               .description = "NYE & fireworks",
+                              .district = "二七塔商圈",
                               .ts = &f.ts,
                               .notes = f.notes,
                               .note_count = 2,
@@ -296,6 +297,7 @@ START_TEST(full_report_has_every_chart)
     // text is escaped, numbers and verdicts as given
     ck_assert_ptr_nonnull(strstr(html, "<h1>nye &lt;evening&gt;</h1>"));
     ck_assert_ptr_nonnull(strstr(html, "NYE &amp; fireworks"));
+    ck_assert_ptr_nonnull(strstr(html, " · 二七塔商圈 · gridops rehearsal</p>")); // the map's district
     ck_assert_ptr_nonnull(strstr(html, "FAILED — 1 of 2 expectations not met"));
     ck_assert_ptr_nonnull(strstr(html, "0123456789abcdef"));
     ck_assert_ptr_nonnull(strstr(html, "4.1 persons/m²"));
