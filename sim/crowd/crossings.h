@@ -51,4 +51,7 @@ void gops_crowd_crossings_after_walk(gops_world_t *world, const gops_pedestrians
 /// Counts of the coupling, or false when it has not begun (no traffic).
 bool gops_crowd_crossings_stats(const gops_world_t *world, gops_crowd_crossing_stats_t *out);
 
+/// Begins the coupling now (as the first walk step would); false without traffic or memory.
+bool gops_crowd_crossings_attach(gops_world_t *world);
+
 #endif

@@ -361,6 +361,12 @@ static void reroute_blocked(gops_traffic_t *trf)
         uint32_t nb = V->next_arc[i];
         bool stale_target = V->stop_s[i] >= 0 && V->dest[i] != GOPS_ROUTE_NONE &&
                             !trf->routing.usable[trf->net->lanes[V->lane[i]].arc];
+        // A closed road is cleared: who stands in its lanes on an errand, a delivery or a
+        // taxi stop (double-parked or at the kerb) drives off at the next step, as after
+        // gops_traffic_clear_double_parking, instead of dwelling on through the closure.
+        if (V->state[i] == GOPS_VSTATE_DWELL && V->purpose[i] != GOPS_PURPOSE_BUS_STOP &&
+            !trf->routing.usable[trf->net->lanes[V->lane[i]].arc] && V->dwell[i] > 0)
+            V->dwell[i] = 0;
         if ((nb != GOPS_TNET_NONE && !trf->routing.usable[nb]) || stale_target ||
             (nb == GOPS_TNET_NONE && V->stop_s[i] < 0))
             trf_enter_arc(trf, i, trf->net->lanes[V->lane[i]].arc);

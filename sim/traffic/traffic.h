@@ -171,6 +171,14 @@ void gops_traffic_crossing_set_present(gops_traffic_t *traffic, uint32_t crossin
 /// yield to the first, vehicles turning into the leg to the second.
 void gops_traffic_crossing_set_halves(gops_traffic_t *traffic, uint32_t crossing, uint32_t approach_side,
                                       uint32_t exit_side);
+/// Optional, with the counts above: where across each crossing the crowd's pedestrians
+/// stand, so that vehicles yield only in the lanes people are in (as with the stand-in):
+/// a pass begins with gops_traffic_crossings_clear_positions, then each pedestrian on a
+/// crossing adds its position u_m (m from the crossing's centre along ux, uy, negative on
+/// the approach half); the lanes whose centre lies within 2 m of it are blocked. A half with
+/// pedestrians counted but no lane near any position given blocks all its lanes.
+void gops_traffic_crossings_clear_positions(gops_traffic_t *traffic);
+void gops_traffic_crossing_add_position(gops_traffic_t *traffic, uint32_t crossing, double u_m);
 /// The crowd reports pedestrians who finished crossing, and how many of them started on red.
 void gops_traffic_crossing_report(gops_traffic_t *traffic, uint32_t crossing, uint32_t crossed, uint32_t on_red);
 /// Walk (true) or don't walk for pedestrians at this crossing now. Unsignalised crossings

@@ -30,6 +30,10 @@
 // Per-lane pedestrian flags (trf->lane_peds), recomputed every step by crossings.c.
 #define TRF_LANE_PEDS_END 1u   ///< someone on the crossing in front of this lane's stop line
 #define TRF_LANE_PEDS_START 2u ///< someone on the crossing where this lane leaves the junction
+// Kept across steps: the crowd's positions (gops_traffic_crossing_add_position), set
+// between vehicle steps and cleared by the crowd's next pass; copied to the two above.
+#define TRF_LANE_CROWD_END 4u
+#define TRF_LANE_CROWD_START 8u
 
 /// Speed vehicles keep on an arc blocked by pedestrians (m/s).
 #define TRF_CREEP_MPS 1.5f
