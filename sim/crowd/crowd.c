@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The crowd subsystem (see crowd.h). One tick:
-//   1. lab spawns that are due, then the visitors demand brings in [t, t + dt);
-//   2. demand timers: visitors leaving buildings, queues admitted or given up, lingering done;
-//      then the scenario actions (actions.c): fields rebuilt if the geometry changed, walkers
+//   1. demand: the visitors arriving in [t, t + dt), then its timers (queues admitted or
+//      given up, lingering done); then newcomers where there is room (the spawn queue,
+//      arrivals, visitors leaving buildings; the others wait in the queue);
+//   2. the scenario actions (actions.c): fields rebuilt if the geometry changed, walkers
 //      of closed lab exits sent to open ones, guidance, congestion-aware choice;
 //   3. routing (parallel, in the walk's last space order for cache locality): each
 //      pedestrian's desired direction from its destination's field, and whether it has
@@ -22,6 +23,7 @@
 #include "core/parallel.h"
 #include "core/simtime.h"
 #include "crowd/field.h"
+#include "crowd/room.h"
 #include "crowd/warm_start.h"
 #include "world/geometry.h"
 #include "world/world_internal.h"
@@ -247,6 +249,8 @@ static bool walkable_at(const gops_walkable_t *w, float x, float y)
     return cell != GOPS_WALKABLE_NONE && gops_walkable_is_set(w, cell);
 }
 
+static gops_status_t queue_spawn(gops_crowd_t *c, const gops_spawn_t *s, gops_error_t *err);
+
 gops_status_t gops_crowd_spawn(gops_crowd_t *c, const gops_spawn_t *s, gops_error_t *err)
 {
     if (!(s->at_s >= 0) || !isfinite(s->x) || !isfinite(s->y) || !(s->v0 > 0 && s->v0 < 10) ||
@@ -260,6 +264,13 @@ gops_status_t gops_crowd_spawn(gops_crowd_t *c, const gops_spawn_t *s, gops_erro
                               (double)s->y);
     if (s->dest != GOPS_NO_DEST && s->dest >= c->dest_count)
         return gops_error_set(err, GOPS_BAD_VALUE, "spawn: unknown destination %u", s->dest);
+    if (s->visitor != 0)
+        return gops_error_set(err, GOPS_BAD_VALUE, "spawn: visitor %u set, expected 0 (the crowd's own)", s->visitor);
+    return queue_spawn(c, s, err);
+}
+
+static gops_status_t queue_spawn(gops_crowd_t *c, const gops_spawn_t *s, gops_error_t *err)
+{
     if (c->spawn_count == c->spawn_capacity) {
         uint32_t cap = c->spawn_capacity ? c->spawn_capacity * 2 : 256;
         gops_spawn_t *grown = realloc(c->spawns, cap * sizeof *grown);
@@ -276,35 +287,71 @@ gops_status_t gops_crowd_spawn(gops_crowd_t *c, const gops_spawn_t *s, gops_erro
     return GOPS_OK;
 }
 
-static void place_lab_spawns(gops_crowd_t *c, double now_s)
+// Newcomers appear only where they overlap nobody (room.h): when a door, transit exit or lab
+// spawn point is packed, the newcomer waits in the spawn queue (first come, first placed)
+// instead of being stacked onto the people there. Stacked bodies are more than any walking
+// model can part, and a stream of them into a jam once read 42 persons/m² at a metro exit.
+// Each tick gathers the points where someone may appear, collects the bodies near them
+// once, then places everyone due in order: the queue (held newcomers and lab spawns, by
+// time), arrivals (by visitor id), people leaving buildings (as demand lists them).
+typedef struct newcomers {
+    gops_room_t room;
+    bool checked;       ///< the room was collected (false only when out of memory: no check)
+    float reach;        ///< m, how far from its point a newcomer may appear
+    float max_radius;   ///< m, the largest newcomer's body radius this tick
+    uint32_t full[16];  ///< anchors found packed this tick: later newcomers there wait at once
+    uint32_t full_count;
+} newcomers_t;
+
+static bool anchor_full(const newcomers_t *nc, uint32_t anchor)
 {
-    while (c->spawn_next < c->spawn_count && c->spawns[c->spawn_next].at_s <= now_s + 1e-9) {
-        const gops_spawn_t *s = &c->spawns[c->spawn_next++];
-        uint32_t i = add_ped(c, s->x, s->y, s->v0, s->radius, s->group, s->dest, UINT32_MAX);
-        if (i == UINT32_MAX) continue;
-        if (s->dest == GOPS_NO_DEST) {
-            float n = sqrtf(s->dir_x * s->dir_x + s->dir_y * s->dir_y);
-            c->mode[i] = PED_FIXED;
-            c->peds.ex[i] = n > 0 ? s->dir_x / n : 0;
-            c->peds.ey[i] = n > 0 ? s->dir_y / n : 0;
-        }
-    }
+    for (uint32_t k = 0; k < nc->full_count; k++)
+        if (nc->full[k] == anchor) return true;
+    return false;
 }
 
-/// A point near `anchor_walk` (a walkable index): uniformly within the jitter radius on a
-/// walkable cell, else the cell's centre.
-static gops_point_t near_door(gops_crowd_t *c, uint32_t anchor_walk)
+static void mark_full(newcomers_t *nc, uint32_t anchor)
+{
+    if (nc->full_count < sizeof nc->full / sizeof nc->full[0]) nc->full[nc->full_count++] = anchor;
+}
+
+static bool room_at(const gops_crowd_t *c, const newcomers_t *nc, float x, float y, float r)
+{
+    if (gops_obstacles_inside(&c->obstacles, x, y)) return false;
+    return !nc->checked || gops_room_fits(&nc->room, x, y, r);
+}
+
+static uint32_t added_ped(gops_crowd_t *c, newcomers_t *nc, float x, float y, float v0, float radius, uint8_t group,
+                          uint16_t dest, uint32_t visitor)
+{
+    uint32_t i = add_ped(c, x, y, v0, radius, group, dest, visitor);
+    if (i != UINT32_MAX && nc->checked && !gops_room_add_body(&nc->room, x, y, radius)) nc->checked = false;
+    return i;
+}
+
+/// A point near `anchor_walk` (a walkable index) where a body of radius r fits: uniformly
+/// within the jitter radius on a walkable cell, else the cell's centre. false when none of
+/// the tries has room.
+static bool near_door(gops_crowd_t *c, const newcomers_t *nc, uint32_t anchor_walk, float r, gops_point_t *out)
 {
     const gops_walkable_t *w = c->district->walk;
     gops_point_t p = gops_walkable_centre(w, w->cells[anchor_walk]);
     gops_rng_t *rng = gops_world_rng(c->world, GOPS_STREAM_CROWD);
+    bool walkable = false;
     for (int tries = 0; tries < 8; tries++) {
-        double r = c->params.spawn_jitter_m * sqrt(gops_rng_uniform(rng));
+        double d = c->params.spawn_jitter_m * sqrt(gops_rng_uniform(rng));
         double a = 6.283185307179586 * gops_rng_uniform(rng);
-        float x = (float)(p.x + r * cos(a)), y = (float)(p.y + r * sin(a));
-        if (walkable_at(w, x, y)) return (gops_point_t){x, y};
+        float x = (float)(p.x + d * cos(a)), y = (float)(p.y + d * sin(a));
+        if (!walkable_at(w, x, y)) continue;
+        walkable = true;
+        if (room_at(c, nc, x, y, r)) {
+            *out = (gops_point_t){x, y};
+            return true;
+        }
     }
-    return p;
+    if (walkable || !room_at(c, nc, (float)p.x, (float)p.y, r)) return false;
+    *out = p;
+    return true;
 }
 
 static uint32_t anchor_walk(const gops_crowd_t *c, int32_t feature)
@@ -313,13 +360,69 @@ static uint32_t anchor_walk(const gops_crowd_t *c, int32_t feature)
     return a ? a->walk : GOPS_WALKABLE_NONE;
 }
 
-static void spawn_visitor(gops_crowd_t *c, uint32_t v, int32_t feature, uint16_t dest)
+/// Places visitor v at its anchor when there is room; false when it has to wait.
+static bool place_visitor(gops_crowd_t *c, newcomers_t *nc, uint32_t v, uint32_t anchor, uint16_t dest)
+{
+    const gops_visitors_t *vis = gops_demand_visitors(c->demand);
+    gops_point_t p;
+    if (anchor_full(nc, anchor) || !near_door(c, nc, anchor, vis->radius[v], &p)) {
+        mark_full(nc, anchor);
+        return false;
+    }
+    added_ped(c, nc, (float)p.x, (float)p.y, vis->v0[v], vis->radius[v], vis->group[v], dest, v);
+    return true;
+}
+
+static void spawn_visitor(gops_crowd_t *c, newcomers_t *nc, uint32_t v, int32_t feature, uint16_t dest, double now_s)
 {
     uint32_t at = anchor_walk(c, feature);
     if (at == GOPS_WALKABLE_NONE) return; // the lint reports unreachable doors; the visitor stays off the street
+    if (place_visitor(c, nc, v, at, dest)) return;
+    // Waits at the door: queued at its anchor cell's centre, placed near it when there is room.
     const gops_visitors_t *vis = gops_demand_visitors(c->demand);
-    gops_point_t p = near_door(c, at);
-    add_ped(c, (float)p.x, (float)p.y, vis->v0[v], vis->radius[v], vis->group[v], dest, v);
+    gops_point_t p = gops_walkable_centre(c->district->walk, c->district->walk->cells[at]);
+    gops_spawn_t s = {.at_s = now_s, .x = (float)p.x, .y = (float)p.y, .v0 = vis->v0[v], .radius = vis->radius[v],
+                      .group = vis->group[v], .dest = dest, .visitor = v + 1};
+    gops_error_t err;
+    if (queue_spawn(c, &s, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
+}
+
+/// Places the queue entry s when there is room; false when it has to wait.
+static bool place_queued(gops_crowd_t *c, newcomers_t *nc, const gops_spawn_t *s)
+{
+    if (s->visitor) {
+        const gops_walkable_t *w = c->district->walk;
+        uint32_t at = gops_walkable_index(w, gops_walkable_cell_at(w, (gops_point_t){s->x, s->y}));
+        return at == GOPS_WALKABLE_NONE || place_visitor(c, nc, s->visitor - 1, at, s->dest);
+    }
+    if (!room_at(c, nc, s->x, s->y, s->radius)) return false;
+    uint32_t i = added_ped(c, nc, s->x, s->y, s->v0, s->radius, s->group, s->dest, UINT32_MAX);
+    if (i != UINT32_MAX && s->dest == GOPS_NO_DEST) {
+        float n = sqrtf(s->dir_x * s->dir_x + s->dir_y * s->dir_y);
+        c->mode[i] = PED_FIXED;
+        c->peds.ex[i] = n > 0 ? s->dir_x / n : 0;
+        c->peds.ey[i] = n > 0 ? s->dir_y / n : 0;
+    }
+    return true;
+}
+
+/// The queue entries due at now_s, in order; those without room stay at the queue's head
+/// in the same order.
+static void place_queue(gops_crowd_t *c, newcomers_t *nc, double now_s)
+{
+    uint32_t first = c->spawn_next, due = first, kept = 0;
+    while (due < c->spawn_count && c->spawns[due].at_s <= now_s + 1e-9) due++;
+    for (uint32_t k = first; k < due; k++) {
+        gops_spawn_t s = c->spawns[k];
+        if (!place_queued(c, nc, &s)) c->spawns[first + kept++] = s; // never ahead of k
+    }
+    if (kept) memmove(&c->spawns[due - kept], &c->spawns[first], kept * sizeof *c->spawns);
+    c->spawn_next = due - kept;
+    if (c->spawn_next >= 1024 && 2 * c->spawn_next >= c->spawn_count) { // drop the placed prefix
+        memmove(c->spawns, &c->spawns[c->spawn_next], (c->spawn_count - c->spawn_next) * sizeof *c->spawns);
+        c->spawn_count -= c->spawn_next;
+        c->spawn_next = 0;
+    }
 }
 
 /// A lingering spot: a random cell of the destination's area.
@@ -341,28 +444,24 @@ static void pick_spot(gops_crowd_t *c, uint32_t i, uint16_t dest)
 // ---------------------------------------------------------------------------------------
 // Demand: arrivals and timers.
 
-static gops_status_t run_demand(gops_crowd_t *c, double day_s, double dt, gops_error_t *err)
+/// Demand's part of a tick before anyone is placed: the visitors arriving in [t, t + dt)
+/// (*range) and the demand events (*ev, *n); everything but RELEASED is applied here, in
+/// order, so no pedestrian is removed while newcomers are placed.
+static gops_status_t run_demand(gops_crowd_t *c, double day_s, double dt, gops_visitor_range_t *range,
+                                const gops_demand_event_t **ev, uint32_t *n, gops_error_t *err)
 {
-    gops_visitor_range_t range;
     // Each window starts exactly where the last ended (t + dt rounds differently each tick).
     double t0 = c->demand_until_s >= 0 ? c->demand_until_s : day_s, t1 = day_s + dt;
     c->demand_until_s = t1;
-    gops_status_t st = gops_demand_arrivals(c->demand, t0, t1, &range, err);
+    gops_status_t st = gops_demand_arrivals(c->demand, t0, t1, range, err);
     if (st != GOPS_OK) return st;
-    const gops_visitors_t *vis = gops_demand_visitors(c->demand);
-    for (uint32_t k = 0; k < range.count; k++) {
-        uint32_t v = range.first + k;
-        spawn_visitor(c, v, (int32_t)vis->entry[v], gops_demand_next_stop(c->demand, v));
-    }
-    const gops_demand_event_t *ev;
-    uint32_t n;
-    if ((st = gops_demand_step(c->demand, day_s, &ev, &n, err)) != GOPS_OK) return st;
-    for (uint32_t k = 0; k < n; k++) {
-        uint32_t v = ev[k].visitor;
+    if ((st = gops_demand_step(c->demand, day_s, ev, n, err)) != GOPS_OK) return st;
+    for (uint32_t k = 0; k < *n; k++) {
+        const gops_demand_event_t *e = &(*ev)[k];
+        uint32_t v = e->visitor;
         uint32_t i = v < c->visitor_capacity ? c->ped_of_visitor[v] : UINT32_MAX;
-        switch (ev[k].kind) {
-        case GOPS_DEMAND_RELEASED:
-            spawn_visitor(c, v, ev[k].entrance_feature, ev[k].next);
+        switch (e->kind) {
+        case GOPS_DEMAND_RELEASED: // placed with the other newcomers
             break;
         case GOPS_DEMAND_ADMITTED:
             if (i != UINT32_MAX) remove_ped(c, i);
@@ -372,12 +471,57 @@ static gops_status_t run_demand(gops_crowd_t *c, double day_s, double dt, gops_e
         case GOPS_DEMAND_TURNED_AWAY:
             if (i != UINT32_MAX) {
                 c->mode[i] = PED_WALK;
-                c->peds.dest[i] = ev[k].next;
+                c->peds.dest[i] = e->next;
             }
             break;
         }
     }
     return GOPS_OK;
+}
+
+static void newcomer_point(newcomers_t *nc, gops_point_t p, float radius)
+{
+    if (nc->checked && !gops_room_add_point(&nc->room, p)) nc->checked = false;
+    if (radius > nc->max_radius) nc->max_radius = radius;
+}
+
+static void anchor_point(gops_crowd_t *c, newcomers_t *nc, int32_t feature, float radius)
+{
+    uint32_t at = anchor_walk(c, feature);
+    if (at != GOPS_WALKABLE_NONE)
+        newcomer_point(nc, gops_walkable_centre(c->district->walk, c->district->walk->cells[at]), radius);
+}
+
+/// Demand's part of the tick, then everyone due placed (see "Newcomers" above).
+static gops_status_t place_newcomers(gops_crowd_t *c, double day_s, double now_s, double dt, gops_error_t *err)
+{
+    gops_visitor_range_t range = {0};
+    const gops_demand_event_t *ev = NULL;
+    uint32_t n = 0;
+    gops_status_t st = c->demand ? run_demand(c, day_s, dt, &range, &ev, &n, err) : GOPS_OK;
+    if (st != GOPS_OK) range.count = n = 0; // demand failed this tick: only the queue is placed
+    newcomers_t nc = {.checked = true, .reach = c->params.spawn_jitter_m};
+    gops_room_init(&nc.room);
+    for (uint32_t k = c->spawn_next; k < c->spawn_count && c->spawns[k].at_s <= now_s + 1e-9; k++)
+        newcomer_point(&nc, (gops_point_t){c->spawns[k].x, c->spawns[k].y}, c->spawns[k].radius);
+    const gops_visitors_t *vis = c->demand ? gops_demand_visitors(c->demand) : NULL;
+    for (uint32_t k = 0; k < range.count; k++)
+        anchor_point(c, &nc, (int32_t)vis->entry[range.first + k], vis->radius[range.first + k]);
+    for (uint32_t k = 0; k < n; k++)
+        if (ev[k].kind == GOPS_DEMAND_RELEASED) anchor_point(c, &nc, ev[k].entrance_feature, vis->radius[ev[k].visitor]);
+    if (nc.room.point_count && nc.checked && !gops_room_collect(&nc.room, &c->peds, nc.reach, nc.max_radius))
+        nc.checked = false;
+    if (!nc.checked) gops_log(GOPS_LOG_ERROR, "crowd: out of memory checking room for newcomers: placed unchecked");
+
+    place_queue(c, &nc, now_s);
+    for (uint32_t k = 0; k < range.count; k++) {
+        uint32_t v = range.first + k;
+        spawn_visitor(c, &nc, v, (int32_t)vis->entry[v], gops_demand_next_stop(c->demand, v), now_s);
+    }
+    for (uint32_t k = 0; k < n; k++)
+        if (ev[k].kind == GOPS_DEMAND_RELEASED) spawn_visitor(c, &nc, ev[k].visitor, ev[k].entrance_feature, ev[k].next, now_s);
+    gops_room_free(&nc.room);
+    return st;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -657,8 +801,7 @@ static void crowd_step(gops_world_t *world, void *state, double dt)
     double elapsed = gops_world_elapsed(world);
     double day_s = c->day_offset_s + elapsed;
     gops_error_t err;
-    place_lab_spawns(c, elapsed);
-    if (c->demand && run_demand(c, day_s, dt, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
+    if (place_newcomers(c, day_s, elapsed, dt, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
     if (gops_crowd_actions_step(c, elapsed, dt, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
     if (!reserve_side(c, c->peds.count)) return;
     route_all(c);

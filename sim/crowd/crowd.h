@@ -57,9 +57,12 @@ typedef struct gops_spawn {
     uint8_t group;
     uint16_t dest;
     float dir_x, dir_y;
+    uint32_t visitor; ///< 0 (callers' spawns); the crowd queues 1 + the visitor id of a
+                      ///< newcomer waiting at a packed door
 } gops_spawn_t;
-/// Queues a spawn (placed at the first tick at or after at_s; the position must be
-/// walkable). GOPS_BAD_VALUE naming what is wrong.
+/// Queues a spawn (placed at the first tick at or after at_s at which no one stands within
+/// the two bodies' radii of the position; until then it waits, and so do later spawns at the
+/// same spot; the position must be walkable). GOPS_BAD_VALUE naming what is wrong.
 gops_status_t gops_crowd_spawn(gops_crowd_t *crowd, const gops_spawn_t *spawn, gops_error_t *err);
 
 /// Adds a counting line.
