@@ -7,6 +7,7 @@
 #include "cli/signals.h"
 #include "output/golden.h"
 #include "output/outdir.h"
+#include "scenario/study_file.h"
 #include "scenario/session.h"
 
 #include <dirent.h>
@@ -136,7 +137,7 @@ typedef struct check_options {
     bool accept, long_runs, quiet;
 } check_options_t;
 
-typedef enum outcome { PASSED, FAILED, KNOWN, ERROR, STOPPED } outcome_t;
+typedef enum outcome { PASSED, FAILED, KNOWN, ERROR, STOPPED, STUDY } outcome_t;
 
 /// Prints the golden diff table under the scenario's row.
 static void print_diffs(const gops_golden_result_t *g)
@@ -149,10 +150,26 @@ static void print_diffs(const gops_golden_result_t *g)
     }
 }
 
+/// Whether the file declares a study{} (a sweep's design, such as scenarios/staffing_study.lua)
+/// rather than a scenario: `check` lists it and leaves it to `gridops sweep`.
+static bool is_study(const char *path)
+{
+    gops_error_t err;
+    gops_study_t *study = gops_study_load(path, NULL, &err);
+    if (!study) return false;
+    gops_study_destroy(study);
+    return true;
+}
+
 /// Runs one scenario, compares or accepts its golden, prints its row. Returns the outcome;
 /// *code gets the exit code an error carries.
 static outcome_t check_one(const check_options_t *co, const char *path, int *code)
 {
+    if (is_study(path)) {
+        const char *at = strlen(path) > 40 ? path + strlen(path) - 40 : path;
+        printf("%-40s %-8s a study: run it with gridops sweep\n", at, "STUDY");
+        return STUDY;
+    }
     char name[256], out_dir[2048], golden_dir[2048] = "";
     stem(path, name, sizeof name);
     if (co->golden_root) snprintf(golden_dir, sizeof golden_dir, "%s/%s", co->golden_root, name);
@@ -289,7 +306,7 @@ int gops_cmd_check(int argc, char **argv)
     }
 
     printf("%-40s %-8s %9s %9s %10s\n", "scenario", "result", "expects", "wall s", "x realtime");
-    int counts[5] = {0};
+    int counts[6] = {0};
     size_t run_count = 0;
     gops_signals_install(true);
     for (size_t i = 0; i < files.count; i++) {
@@ -305,6 +322,7 @@ int gops_cmd_check(int argc, char **argv)
     free_list(&files);
     if (co.scratch) gops_remove_tree(co.scratch);
     if (counts[KNOWN]) printf("%d known failures (reported above with their reasons)\n", counts[KNOWN]);
+    if (counts[STUDY]) printf("%d study files listed, not run (gridops sweep runs them)\n", counts[STUDY]);
     printf("%d passed, %d failed, %d errors\n", counts[PASSED], counts[FAILED], counts[ERROR]);
     if (gops_signals_caught()) {
         char what[128];

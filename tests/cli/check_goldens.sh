@@ -2,7 +2,8 @@
 # `gridops check` against goldens and quick windows: --accept writes a golden, an unchanged
 # run matches it, a moved value fails with a diff table naming the metric, a known failure
 # in tolerances.txt is reported as KNOWN, a bad tolerance line is an input error; a quick
-# window shortens the run unless --long, and expectations for the other length are skipped.
+# window shortens the run unless --long, and expectations for the other length are skipped;
+# a study file is listed as such, not run.
 . "$(dirname "$0")/lib/common.sh"
 
 mkdir -p "$TMP/s"
@@ -64,4 +65,8 @@ expect_text "$TMP/err" "did you mean 'finish'" "nearest key named"
 printf 'scenario { name = "q", start = "2025-12-31 16:00", duration = "1h" }\nexpect("x", "<", 1, { when = "soon" })\n' >"$TMP/bad.lua"
 expect_exit 2 "bad when" -- "$GRIDOPS" check "$TMP/bad.lua"
 expect_text "$TMP/err" 'expected "full", "quick" or "always"' "when values listed"
+# A study file among the scenarios (scenarios/ holds staffing_study.lua) is listed, not run.
+expect_exit 0 "study file listed" -- "$GRIDOPS" check "$SRC/scenarios/staffing_study.lua"
+expect_text "$TMP/out" "STUDY    a study: run it with gridops sweep" "study row"
+expect_text "$TMP/out" "1 study files listed, not run" "study count"
 finish
