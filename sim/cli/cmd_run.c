@@ -5,11 +5,14 @@
 #include "cli/run_options.h"
 #include "cli/signals.h"
 
+#include "core/simtime.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 
 static const char run_usage[] =
     "usage: gridops run SCENARIO.lua [options]\n"
+    "       gridops run --resume CHECKPOINT [--out DIR] [--threads N] [--checkpoint-every D] [--quiet]\n"
     "\n"
     "Runs a scenario headless and writes summary.json, timeseries.csv, report.html (and, on a\n"
     "map, incidents.csv) into the output folder (replaced as a whole at the end; a failed run\n"
@@ -35,6 +38,18 @@ static const char run_usage[] =
     "                     pedestrian and frame\n"
     "  --trajectories-area XMIN,YMIN,XMAX,YMAX\n"
     "                     record only pedestrians inside this box (m, map coordinates)\n"
+    "  --checkpoint-every D\n"
+    "                     save the whole run every D of sim time (\"30m\") to a checkpoint file,\n"
+    "                     <output folder>/checkpoints/HHMM.ckpt, and once more when Ctrl-C stops it\n"
+    "  --checkpoint-dir DIR\n"
+    "                     write the checkpoints into DIR instead\n"
+    "  --resume CHECKPOINT\n"
+    "                     continue the run saved in CHECKPOINT: same scenario (the file must be\n"
+    "                     unchanged; give SCENARIO.lua when it has moved), seed, overrides, window\n"
+    "                     and output folder (unless --out); it ends with the same state_hash and\n"
+    "                     outputs as a run never stopped. --seed, --set, --until, --duration,\n"
+    "                     --quick, --snapshot-every and --trajectories are refused with it. A\n"
+    "                     checkpoint of another gridops version, or a damaged one, is refused (exit 2)\n"
     "  --quiet, -q        no progress bar and no result line\n"
     "\n"
     "A district run that starts after the opening (the quietest quarter hour of the day's\n"
@@ -50,6 +65,16 @@ static const char run_usage[] =
     "scenario (the message names file:line), 3 internal error, 130 stopped by SIGINT,\n"
     "143 stopped by SIGTERM\n";
 
+/// Tells the user where each checkpoint went (on stderr, over the progress bar's line).
+static void checkpoint_written(const char *path, uint64_t bytes, double write_s, gops_local_time_t at, void *user)
+{
+    bool bar = *(const bool *)user;
+    char when[32];
+    gops_time_format(at, when, sizeof when);
+    fprintf(stderr, "%scheckpoint %s: %s (%.1f MB, written in %.2f s)\n", bar ? "\r\033[K" : "", when, path,
+            (double)bytes / 1e6, write_s);
+}
+
 int gops_cmd_run(int argc, char **argv)
 {
     if (argc >= 2 && gops_cli_is_help(argv[1])) {
@@ -61,6 +86,10 @@ int gops_cmd_run(int argc, char **argv)
     if (rc) return rc;
     bool bar = gops_progress_wanted(c.quiet);
     if (bar) c.run.progress = gops_progress_draw;
+    if (!c.quiet) {
+        c.run.on_checkpoint = checkpoint_written;
+        c.run.checkpoint_user = &bar;
+    }
     gops_signals_install(true);
     if (!c.run.on_tick) c.run.on_tick = gops_signals_keep_going;
     gops_run_result_t result;
@@ -69,9 +98,10 @@ int gops_cmd_run(int argc, char **argv)
     if (bar) gops_progress_finish();
     if (st != GOPS_OK) return gops_cli_fail("run", &err);
     if (gops_signals_caught()) {
-        char what[1200];
-        snprintf(what, sizeof what, "%.0f s simulated, outputs%s in %s", result.sim_seconds,
-                 result.partial ? " (partial)" : "", result.out_dir);
+        char what[2600];
+        snprintf(what, sizeof what, "%.0f s simulated, outputs%s in %s%s%s", result.sim_seconds,
+                 result.partial ? " (partial)" : "", result.out_dir,
+                 result.checkpoint[0] ? "; continue with gridops run --resume " : "", result.checkpoint);
         gops_signals_report("run", what);
         return gops_signals_exit_code(gops_signals_caught());
     }
@@ -81,6 +111,7 @@ int gops_cmd_run(int argc, char **argv)
                result.scenario, result.passed ? "passed" : "FAILED", result.expectations - result.expectations_failed,
                result.expectations, result.sim_seconds, result.wall_seconds, result.state_hash);
         printf("outputs: %s\n", result.out_dir);
+        if (result.resumed) printf("resumed from a checkpoint at %.0f s simulated\n", result.resumed_at_s);
     }
     return result.passed ? 0 : 1;
 }

@@ -60,7 +60,9 @@ int gops_cli_parse_run(const char *command, int argc, char **argv, gops_cli_run_
         bool takes_value = strcmp(a, "--out") == 0 || strcmp(a, "--seed") == 0 || strcmp(a, "--threads") == 0 ||
                            strcmp(a, "--until") == 0 || strcmp(a, "--duration") == 0 || strcmp(a, "--set") == 0 ||
                            strcmp(a, "--snapshot-every") == 0 || strcmp(a, "--trajectories-file") == 0 ||
-                           strcmp(a, "--trajectories-every") == 0 || strcmp(a, "--trajectories-area") == 0;
+                           strcmp(a, "--trajectories-every") == 0 || strcmp(a, "--trajectories-area") == 0 ||
+                           strcmp(a, "--checkpoint-every") == 0 || strcmp(a, "--checkpoint-dir") == 0 ||
+                           strcmp(a, "--resume") == 0;
         if (takes_value && !v) return gops_cli_usage_error(command, "%s needs a value", a);
         if (strcmp(a, "--out") == 0) {
             c->run.out_dir = v;
@@ -97,6 +99,16 @@ int gops_cli_parse_run(const char *command, int argc, char **argv, gops_cli_run_
         } else if (strcmp(a, "--trajectories-area") == 0) {
             if (parse_box(command, v, c->run.trajectories_box)) return 2;
             c->run.trajectories_clip = true;
+        } else if (strcmp(a, "--checkpoint-every") == 0) {
+            gops_error_t err;
+            if (gops_time_parse_duration(v, &c->run.checkpoint_every_s, 0, &err) != GOPS_OK)
+                return gops_cli_usage_error(command, "--checkpoint-every: %s", err.message);
+        } else if (strcmp(a, "--checkpoint-dir") == 0) {
+            if (!*v) return gops_cli_usage_error(command, "--checkpoint-dir: expected a folder, found \"\"");
+            c->run.checkpoint_dir = v;
+        } else if (strcmp(a, "--resume") == 0) {
+            if (!*v) return gops_cli_usage_error(command, "--resume: expected a checkpoint file, found \"\"");
+            c->run.resume = v;
         } else if (strcmp(a, "--set") == 0) {
             if (c->run.set_count == 64) return gops_cli_usage_error(command, "--set: at most 64 overrides");
             c->sets[c->run.set_count++] = v;
@@ -117,7 +129,19 @@ int gops_cli_parse_run(const char *command, int argc, char **argv, gops_cli_run_
         }
         i++; // consumed the value
     }
-    if (!c->run.scenario_path) return gops_cli_usage_error(command, "missing SCENARIO.lua");
+    if (!c->run.scenario_path && !c->run.resume) return gops_cli_usage_error(command, "missing SCENARIO.lua");
+    if (c->run.resume) {
+        // The checkpoint fixes everything that decides the results.
+        const char *fixed = c->run.has_seed ? "--seed" : c->run.set_count ? "--set" : c->run.until ? "--until"
+                            : c->run.duration_s > 0 ? "--duration" : c->run.quick ? "--quick"
+                            : c->run.snapshot_every_s > 0 ? "--snapshot-every" : NULL;
+        if (fixed)
+            return gops_cli_usage_error(command, "%s cannot be combined with --resume: the checkpoint keeps the run's "
+                                        "configuration (seed, overrides, window, snapshots)", fixed);
+        if (c->run.trajectories || c->run.trajectories_in_outputs)
+            return gops_cli_usage_error(command, "--trajectories cannot be combined with --resume: the trajectories "
+                                        "of the first part are not in the checkpoint");
+    }
 #ifdef GOPS_HAVE_RENDER
     c->run.pictures = gops_snapshot_hooks(&c->pictures);
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Parsing of the run options shared by `run` and `view`: --out, --seed, --threads, --until,
-// --duration, --set, --snapshot-every, --trajectories (-every, -area), --quiet. Every bad
+// --duration, --set, --snapshot-every, --trajectories (-every, -area), --checkpoint-every,
+// --checkpoint-dir, --resume, --quiet. Every bad
 // flag or value is exit 2 naming the flag. Also connects the renderer's pictures when SDL2
 // is compiled in.
 #ifndef GOPS_CLI_RUN_OPTIONS_H

@@ -8,6 +8,8 @@
 // route or walk anyone (crowd.c, walk.c) and does not parse scenarios.
 #include "crowd/actions.h"
 
+#include "crowd/crowd_checkpoint.h"
+
 #include "core/log.h"
 #include "core/parallel.h"
 #include "crowd/crowd_internal.h"
@@ -165,8 +167,10 @@ static void clear_barrier_cells(gops_crowd_t *c)
     }
 }
 
-// Masks, wall distance, the way out of closures and every field for the overlay's version.
-static gops_status_t rebuild_geometry(gops_crowd_t *c, gops_error_t *err)
+// Masks, wall distance, the way out of closures and every field for the overlay's version;
+// `clear`: people standing on new barriers step off them (not when restoring a checkpoint,
+// whose positions are already those after the rebuild).
+static gops_status_t rebuild_geometry_as(gops_crowd_t *c, bool clear, gops_error_t *err)
 {
     const gops_walkable_t *w = c->district->walk;
     gops_overlay_masks_t masks;
@@ -189,10 +193,25 @@ static gops_status_t rebuild_geometry(gops_crowd_t *c, gops_error_t *err)
     gops_field_free(&c->wall);
     c->wall = wall; // the walk context points at c->wall: it sees the new one
     c->walk.blocked_bits = c->masks.cell_bits;
+    if (!clear) return GOPS_OK;
     clear_barrier_cells(c);
     c->overlay_built = gops_overlay_version(c->overlay);
     c->geometry_rebuilds++;
     return GOPS_OK;
+}
+
+static gops_status_t rebuild_geometry(gops_crowd_t *c, gops_error_t *err)
+{
+    return rebuild_geometry_as(c, true, err);
+}
+
+gops_status_t gops_crowd_actions_restore(gops_crowd_t *c, gops_error_t *err)
+{
+    // Counters stay as restored: this rebuild only recreates what the saved run had.
+    uint64_t computations = c->field_computations;
+    gops_status_t st = c->overlay ? rebuild_geometry_as(c, false, err) : rebuild_fields(c, err);
+    c->field_computations = computations;
+    return st;
 }
 
 // ---- lab exits: closures and meters -----------------------------------------------------

@@ -7,6 +7,7 @@
 #include "crowd/buildings.h"
 
 #include "core/assert.h"
+#include "crowd/crowd_checkpoint.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -645,4 +646,52 @@ void gops_buildings_evacuate(gops_buildings_t *b, uint32_t i, double now_s)
     if (!changed) return;
     // Re-heapify bottom-up (Floyd): O(n), and the order is again by (until, visitor).
     for (uint32_t k = b->heap_len / 2; k-- > 0;) sift_down(b->heap, b->heap_len, k);
+}
+
+// ---- checkpoints (crowd_checkpoint.h) ----------------------------------------------------
+// Occupancy, stays, queues and meters change; the entrance lists and the feature index come
+// from the map and stay as built.
+
+void gops_buildings_save(const gops_buildings_t *b, gops_ckpt_writer_t *w)
+{
+    GOPS_CKPT_PUT(w, "buildings", b);
+    GOPS_CKPT_PUT_ARRAY(w, "buildings.bldg", b->bldg, b->count);
+    GOPS_CKPT_PUT_ARRAY(w, "buildings.ent", b->ent, b->entrance_count);
+    for (uint32_t e = 0; e < b->entrance_count; e++)
+        GOPS_CKPT_PUT_ARRAY(w, "buildings.queue", b->ent[e].q, b->ent[e].len);
+    GOPS_CKPT_PUT_ARRAY(w, "buildings.heap", b->heap, b->heap_len);
+}
+
+void gops_buildings_load(gops_buildings_t *b, gops_ckpt_reader_t *r)
+{
+    gops_buildings_t s;
+    if (!GOPS_CKPT_GET(r, "buildings", &s)) return;
+    if (s.count != b->count || s.entrance_count != b->entrance_count || s.feature_count != b->feature_count) {
+        gops_ckpt_fail(r, "%u buildings with %u entrances, expected %u with %u as on this map (was the map changed?)",
+                       s.count, s.entrance_count, b->count, b->entrance_count);
+        return;
+    }
+    gops_buildings_t fresh = *b;
+    *b = s;
+    b->entrance_list = fresh.entrance_list;
+    b->index_of = fresh.index_of;
+    free(fresh.bldg);
+    GOPS_CKPT_LOAD_ARRAY(r, "buildings.bldg", b->bldg, b->count, b->count);
+    for (uint32_t e = 0; e < fresh.entrance_count; e++) free(fresh.ent[e].q);
+    free(fresh.ent);
+    GOPS_CKPT_LOAD_ARRAY(r, "buildings.ent", b->ent, b->entrance_count, b->entrance_count);
+    for (uint32_t e = 0; e < b->entrance_count; e++) {
+        entrance_t *en = &b->ent[e];
+        en->q = NULL; // the saved pointer means nothing here
+        if (en->len > en->cap || en->head > en->len) {
+            gops_ckpt_fail(r, "entrance %u: queue of %u (from %u) in %u places, expected a consistent queue", e, en->len,
+                           en->head, en->cap);
+            en->len = en->head = en->cap = 0;
+        }
+        GOPS_CKPT_LOAD_ARRAY(r, "buildings.queue", en->q, en->len, en->cap);
+        if (!en->q) en->head = en->cap = 0;
+    }
+    free(fresh.heap);
+    GOPS_CKPT_LOAD_ARRAY(r, "buildings.heap", b->heap, b->heap_len, b->heap_cap);
+    if (!b->heap) b->heap_cap = 0;
 }

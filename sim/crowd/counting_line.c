@@ -10,6 +10,8 @@
 // or lost to rounding.
 #include "crowd/counting_line.h"
 
+#include "crowd/crowd_checkpoint.h"
+
 #include "core/assert.h"
 #include "world/geometry.h"
 
@@ -392,3 +394,42 @@ uint32_t gops_counting_lines_find(const gops_counting_lines_t *cl, const char *n
 }
 
 double gops_counting_lines_window_s(const gops_counting_lines_t *cl) { return cl->window_steps * cl->dt_s; }
+
+// ---- checkpoints (crowd_checkpoint.h) ----------------------------------------------------
+// The lines with their counts and the window's step count; lines a hook added while the run
+// went on are added again (which rebuilds the lookup), then every line gets its counts.
+
+void gops_counting_lines_save(const gops_counting_lines_t *l, gops_ckpt_writer_t *w)
+{
+    gops_ckpt_put_u64(w, "lines.steps", l->steps);
+    GOPS_CKPT_PUT_ARRAY(w, "lines.items", l->lines, l->count);
+}
+
+void gops_counting_lines_load(gops_counting_lines_t *l, gops_ckpt_reader_t *r)
+{
+    uint64_t steps = gops_ckpt_get_u64(r, "lines.steps");
+    uint64_t n = gops_ckpt_peek_count(r, "lines.items");
+    gops_counting_line_t *saved = gops_ckpt_get_alloc(r, "lines.items", sizeof *saved, n, n);
+    if (!saved || gops_ckpt_failed(r)) {
+        free(saved);
+        return;
+    }
+    if (n < l->count) gops_ckpt_fail(r, "%llu counting lines, expected at least the %u the scenario declares",
+                                     (unsigned long long)n, l->count);
+    for (uint32_t i = 0; i < l->count && !gops_ckpt_failed(r); i++)
+        if (strncmp(saved[i].name, l->lines[i].name, sizeof saved[i].name) != 0)
+            gops_ckpt_fail(r, "counting line %u is \"%.64s\", expected \"%s\" (was the scenario changed?)", i + 1,
+                           saved[i].name, l->lines[i].name);
+    for (uint64_t i = l->count; i < n && !gops_ckpt_failed(r); i++) {
+        gops_error_t err;
+        uint32_t index;
+        saved[i].name[sizeof saved[i].name - 1] = '\0';
+        if (gops_counting_lines_add(l, saved[i].name, saved[i].a, saved[i].b, &index, &err) != GOPS_OK)
+            gops_ckpt_fail(r, "counting line \"%s\": %s", saved[i].name, err.message);
+    }
+    if (!gops_ckpt_failed(r)) {
+        memcpy(l->lines, saved, n * sizeof *saved);
+        l->steps = (uint32_t)steps;
+    }
+    free(saved);
+}

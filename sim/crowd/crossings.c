@@ -36,7 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SUBSYSTEM_NAME "crowd_crossings"
+#define SUBSYSTEM_NAME GOPS_CROWD_CROSSINGS_SUBSYSTEM
 #define STRIP_HALF_M 2.0  // the marked strip is 4 m wide
 #define KERB_GAP_M 0.2    // a held pedestrian stops this short of the zone
 #define BUCKET_M 16.0
@@ -202,6 +202,40 @@ fail:
     return NULL;
 }
 
+// Checkpoints: the per-pedestrian records, the counts and this pass's tallies; the zones and
+// their buckets come from the traffic network and stay as built.
+static void save_state(const gops_world_t *world, const void *state, gops_ckpt_writer_t *w)
+{
+    (void)world;
+    const coupling_t *k = state;
+    GOPS_CKPT_PUT(w, "crossings", k);
+    GOPS_CKPT_PUT_ARRAY(w, "crossings.half", k->half, 2 * (uint64_t)k->count);
+    GOPS_CKPT_PUT_ARRAY(w, "crossings.crossed", k->crossed, k->count);
+    GOPS_CKPT_PUT_ARRAY(w, "crossings.red", k->red, k->count);
+    GOPS_CKPT_PUT_ARRAY(w, "crossings.recs", k->recs, k->rec_count);
+}
+
+static void load_state(gops_world_t *world, void *state, gops_ckpt_reader_t *r)
+{
+    (void)world;
+    coupling_t *k = state, s;
+    if (!GOPS_CKPT_GET(r, "crossings", &s)) return;
+    if (s.count != k->count || s.rec_count > s.rec_cap) {
+        gops_ckpt_fail(r, "%u crossings, expected %u on this network (was the map changed?)", s.count, k->count);
+        return;
+    }
+    GOPS_CKPT_GET_ARRAY(r, "crossings.half", k->half, 2 * (uint64_t)k->count);
+    GOPS_CKPT_GET_ARRAY(r, "crossings.crossed", k->crossed, k->count);
+    GOPS_CKPT_GET_ARRAY(r, "crossings.red", k->red, k->count);
+    free(k->recs);
+    k->rec_count = s.rec_count;
+    k->rec_cap = s.rec_cap;
+    GOPS_CKPT_LOAD_ARRAY(r, "crossings.recs", k->recs, k->rec_count, k->rec_cap);
+    if (!k->recs) k->rec_cap = 0;
+    k->seed = s.seed;
+    k->stats = s.stats;
+}
+
 /// The coupling of this world, created on first use when the world has traffic; NULL otherwise.
 static coupling_t *coupling_of(gops_world_t *world)
 {
@@ -214,6 +248,7 @@ static coupling_t *coupling_of(gops_world_t *world)
         destroy(k);
         return NULL;
     }
+    gops_world_set_checkpoint(world, SUBSYSTEM_NAME, save_state, load_state);
     gops_traffic_crossings_external(trf, true);
     return k;
 }

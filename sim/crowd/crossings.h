@@ -51,7 +51,10 @@ void gops_crowd_crossings_after_walk(gops_world_t *world, const gops_pedestrians
 /// Counts of the coupling, or false when it has not begun (no traffic).
 bool gops_crowd_crossings_stats(const gops_world_t *world, gops_crowd_crossing_stats_t *out);
 
-/// Begins the coupling now (as the first walk step would); false without traffic or memory.
+/// Name of the coupling's subsystem.
+#define GOPS_CROWD_CROSSINGS_SUBSYSTEM "crowd_crossings"
+/// Begins the coupling now (as the first walk step would), for a checkpointed run being
+/// restored; false without traffic or memory.
 bool gops_crowd_crossings_attach(gops_world_t *world);
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "crowd/actions.h"
 #include "crowd/crossings.h"
+#include "crowd/crowd_checkpoint.h"
 #include "crowd/crowd_internal.h"
 
 #include "core/log.h"
@@ -932,6 +933,7 @@ gops_crowd_t *gops_crowd_attach(gops_world_t *world, const gops_crowd_params_t *
         gops_error_set(err, GOPS_INTERNAL, "too many subsystems");
         goto fail;
     }
+    gops_world_set_checkpoint(world, "crowd", gops_crowd_save, gops_crowd_load); // crowd_checkpoint.c
     return c;
 fail:
     crowd_destroy(c);

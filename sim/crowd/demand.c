@@ -16,6 +16,7 @@
 
 #include "core/assert.h"
 #include "core/nearest.h"
+#include "crowd/crowd_checkpoint.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -1248,4 +1249,69 @@ done:
     free(e.walks.h);
     gops_demand_destroy(d);
     return st;
+}
+
+// ---- checkpoints (crowd_checkpoint.h) ----------------------------------------------------
+// Visitor records, closures, the arrival windows, lingering timers and counts change; the
+// destination table and the entry points come from the map and stay as built. The event
+// lists are per-step scratch and start empty.
+
+#define VISITOR_ARRAYS(X)                                                                       \
+    X(arrive_s, 1) X(key, 1) X(v0, 1) X(radius, 1) X(patience, 1) X(entry, 1) X(exit, 1)       \
+    X(stops, GOPS_ITINERARY_MAX) X(state, 1) X(group, 1) X(stop_count, 1) X(cursor, 1)         \
+    X(replans, 1) X(draws, 1) X(gathering, 1)
+
+void gops_demand_save(const gops_demand_t *d, gops_ckpt_writer_t *w)
+{
+    GOPS_CKPT_PUT(w, "demand", d);
+    const gops_visitors_t *V = &d->vis;
+#define SAVE_VISITORS(field, per) \
+    GOPS_CKPT_PUT_ARRAY(w, "demand.vis." #field, V->field, (uint64_t)V->count * (per));
+    VISITOR_ARRAYS(SAVE_VISITORS)
+#undef SAVE_VISITORS
+    GOPS_CKPT_PUT_ARRAY(w, "demand.closed", d->closed, d->dest->count);
+    GOPS_CKPT_PUT_ARRAY(w, "demand.slot", d->slot, d->slot_len);
+    GOPS_CKPT_PUT_ARRAY(w, "demand.linger", d->linger.h, d->linger.len);
+    gops_buildings_save(d->bldg, w);
+}
+
+void gops_demand_load(gops_demand_t *d, gops_ckpt_reader_t *r)
+{
+    gops_demand_t s;
+    if (!GOPS_CKPT_GET(r, "demand", &s)) return;
+    if (s.entry_count != d->entry_count || s.vis.count > s.vis.capacity) {
+        gops_ckpt_fail(r, "demand with %u entry points and %u of %u visitor records, expected %u entry points as on "
+                       "this map",
+                       s.entry_count, s.vis.count, s.vis.capacity, d->entry_count);
+        return;
+    }
+    gops_demand_t fresh = *d;
+    *d = s;
+    d->map = fresh.map;
+    d->dest = fresh.dest;
+    d->bldg = fresh.bldg;
+    d->entry_feature = fresh.entry_feature;
+    d->entry_cum = fresh.entry_cum;
+    d->blocked = fresh.blocked; // scratch, by destination
+    d->ev = fresh.ev, d->ev_count = 0, d->ev_cap = fresh.ev_cap;
+    d->bev = fresh.bev;
+    d->bev.count = 0;
+    visitors_free(&fresh.vis);
+    gops_visitors_t *V = &d->vis;
+    uint32_t count = V->count, cap = V->capacity;
+#define LOAD_VISITORS(field, per)                                                                          \
+    V->field = gops_ckpt_get_alloc(r, "demand.vis." #field, sizeof *V->field, (uint64_t)count * (per),         \
+                                   (uint64_t)cap * (per));                                                 \
+    if (!V->field) V->count = V->capacity = 0;
+    VISITOR_ARRAYS(LOAD_VISITORS)
+#undef LOAD_VISITORS
+    free(fresh.closed);
+    d->closed = gops_ckpt_get_alloc(r, "demand.closed", 1, d->dest->count, d->dest->count);
+    free(fresh.slot);
+    GOPS_CKPT_LOAD_ARRAY(r, "demand.slot", d->slot, d->slot_len, d->slot_cap);
+    if (!d->slot) d->slot_cap = 0;
+    free(fresh.linger.h);
+    GOPS_CKPT_LOAD_ARRAY(r, "demand.linger", d->linger.h, d->linger.len, d->linger.cap);
+    if (!d->linger.h) d->linger.cap = 0;
+    gops_buildings_load(d->bldg, r);
 }

@@ -32,6 +32,7 @@
 #include "crowd/density.h"
 
 #include "core/assert.h"
+#include "crowd/crowd_checkpoint.h"
 #include "world/geometry.h"
 #include "world/zone_index.h"
 
@@ -788,4 +789,65 @@ uint32_t gops_density_cell_at(const gops_density_t *d, gops_point_t p)
 const char *gops_density_name_at(const gops_density_t *d, gops_point_t p)
 {
     return d->areas[locate_area(d, p)].name;
+}
+
+// ---- checkpoints (crowd_checkpoint.h) ----------------------------------------------------
+// Per-cell window sums, maxima and minutes, the areas' statistics and warning states, the
+// last window and the totals change; the grid, the areas' cells and names and the lookups
+// come from the map. Names are pointers into the map: they are taken from this object.
+
+static void fix_peak_name(const gops_density_t *d, gops_density_peak_t *p)
+{
+    p->where = p->area < d->area_count ? d->areas[p->area].name : "";
+}
+
+void gops_density_save(const gops_density_t *d, gops_ckpt_writer_t *w)
+{
+    GOPS_CKPT_PUT(w, "density", d);
+    GOPS_CKPT_PUT_ARRAY(w, "density.last", d->last_ppm2, d->cells);
+    GOPS_CKPT_PUT_ARRAY(w, "density.max", d->max_ppm2, d->cells);
+    GOPS_CKPT_PUT_ARRAY(w, "density.minutes", d->minutes_above, d->cells);
+    GOPS_CKPT_PUT_ARRAY(w, "density.sum", d->sum, d->cells);
+    GOPS_CKPT_PUT_ARRAY(w, "density.areas", d->areas, d->area_count);
+    GOPS_CKPT_PUT_ARRAY(w, "density.warnings", d->warnings, d->area_count);
+}
+
+void gops_density_load(gops_density_t *d, gops_ckpt_reader_t *r)
+{
+    gops_density_t s;
+    if (!GOPS_CKPT_GET(r, "density", &s)) return;
+    if (s.cells != d->cells || s.area_count != d->area_count) {
+        gops_ckpt_fail(r, "a density grid of %u cells and %u areas, expected %u and %u on this map (was the map or "
+                       "crowd.density changed?)",
+                       s.cells, s.area_count, d->cells, d->area_count);
+        return;
+    }
+    gops_density_t fresh = *d;
+    *d = s;
+    d->walk = fresh.walk, d->map = fresh.map;
+    d->area_m2 = fresh.area_m2, d->included = fresh.included, d->area_of = fresh.area_of;
+    d->shapes = fresh.shapes, d->segments = fresh.segments;
+    d->bucket_start = fresh.bucket_start, d->bucket_items = fresh.bucket_items;
+    free(fresh.last_ppm2), free(fresh.max_ppm2), free(fresh.minutes_above), free(fresh.sum);
+    d->last_ppm2 = gops_ckpt_get_alloc(r, "density.last", sizeof *d->last_ppm2, d->cells, d->cells);
+    d->max_ppm2 = gops_ckpt_get_alloc(r, "density.max", sizeof *d->max_ppm2, d->cells, d->cells);
+    d->minutes_above = gops_ckpt_get_alloc(r, "density.minutes", sizeof *d->minutes_above, d->cells, d->cells);
+    d->sum = gops_ckpt_get_alloc(r, "density.sum", sizeof *d->sum, d->cells, d->cells);
+    d->areas = gops_ckpt_get_alloc(r, "density.areas", sizeof *d->areas, d->area_count, d->area_count);
+    d->warnings = gops_ckpt_get_alloc(r, "density.warnings", sizeof *d->warnings, d->area_count, d->area_count);
+    if (d->areas)
+        for (uint32_t a = 0; a < d->area_count; a++) d->areas[a].name = fresh.areas[a].name;
+    free(fresh.areas);
+    free(fresh.warnings);
+    if (d->areas && d->warnings)
+        for (uint32_t a = 0; a < d->area_count; a++)
+            d->warnings[a].name = d->warnings[a].area < d->area_count ? d->areas[d->warnings[a].area].name : "";
+    d->window.warnings = d->warnings;
+    if (!d->warnings) d->window.warning_count = 0;
+    if (d->areas) {
+        fix_peak_name(d, &d->window.peak);
+        fix_peak_name(d, &d->totals.peak);
+    } else {
+        d->window.peak.where = d->totals.peak.where = "";
+    }
 }

@@ -5,6 +5,8 @@
 // changes get the same masks. Does not compute fields or move pedestrians.
 #include "crowd/overlay.h"
 
+#include "crowd/crowd_checkpoint.h"
+
 #include "core/assert.h"
 #include "crowd/field.h"
 #include "world/geometry.h"
@@ -305,4 +307,35 @@ gops_status_t gops_overlay_rasterise(const gops_overlay_t *o, const gops_walkabl
             }
         }
     return GOPS_OK;
+}
+
+// ---- checkpoints (crowd_checkpoint.h) ----------------------------------------------------
+
+void gops_overlay_save(const gops_overlay_t *o, gops_ckpt_writer_t *w)
+{
+    gops_ckpt_put_u64(w, "overlay.version", o->version);
+    GOPS_CKPT_PUT_ARRAY(w, "overlay.items", o->items, o->count);
+    for (uint32_t i = 0; i < o->count; i++) GOPS_CKPT_PUT_ARRAY(w, "overlay.points", o->items[i].pts, o->items[i].count);
+}
+
+void gops_overlay_load(gops_overlay_t *o, gops_ckpt_reader_t *r)
+{
+    uint64_t version = gops_ckpt_get_u64(r, "overlay.version");
+    uint64_t n = gops_ckpt_peek_count(r, "overlay.items");
+    item_t *items = gops_ckpt_get_alloc(r, "overlay.items", sizeof *items, n, n);
+    if (!items) return;
+    for (uint64_t i = 0; i < n; i++) {
+        items[i].pts = NULL; // the saved pointer means nothing here
+        if (gops_ckpt_failed(r)) {
+            items[i].count = 0;
+            continue;
+        }
+        items[i].name[sizeof items[i].name - 1] = '\0';
+        GOPS_CKPT_LOAD_ARRAY(r, "overlay.points", items[i].pts, items[i].count, items[i].count);
+    }
+    for (uint32_t i = 0; i < o->count; i++) free(o->items[i].pts);
+    free(o->items);
+    o->items = items;
+    o->count = o->capacity = (uint32_t)n;
+    o->version = version;
 }

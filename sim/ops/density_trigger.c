@@ -7,6 +7,8 @@
 // Ordering: events in emission order, areas by index; nothing depends on thread count.
 #include "ops/density_trigger.h"
 
+#include "ops/ops_checkpoint.h"
+
 #include "world/world_internal.h"
 
 #include <math.h>
@@ -164,6 +166,7 @@ gops_status_t gops_density_trigger_attach(gops_world_t *world, const gops_densit
         destroy(tr);
         return gops_error_set(err, st, "ops density trigger: the world's subsystem table is full");
     }
+    gops_world_set_checkpoint(world, SUBSYSTEM_NAME, gops_density_trigger_save, gops_density_trigger_load);
     return GOPS_OK;
 }
 

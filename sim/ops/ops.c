@@ -13,6 +13,8 @@
 // streams, so that changing staffing or policy never changes which incidents happen.
 #include "ops/ops_internal.h"
 
+#include "ops/ops_checkpoint.h"
+
 #include "core/assert.h"
 
 #include <math.h>
@@ -757,6 +759,7 @@ gops_ops_t *gops_ops_attach(gops_world_t *world, const gops_ops_params_t *params
         ops_destroy(ops);
         return NULL;
     }
+    gops_world_set_checkpoint(world, OPS_SUBSYSTEM_NAME, gops_ops_save, gops_ops_load); // ops_checkpoint.c
     gops_centre_restaff(ops);
     gops_ops_schedule(ops, next_hour(ops, ops->now), GOPS_EV_HOUR, 0, 0, 0);
     double shift = next_shift(ops, ops->now);

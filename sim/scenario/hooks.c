@@ -200,6 +200,12 @@ void gops_hooks_register_api(gops_scenario_t *sc)
     gops_scenario_register(sc, "at", lua_at);
     gops_scenario_register(sc, "every", lua_every);
     gops_scenario_register(sc, "on", lua_on);
+    // `state`: an empty table for data the hooks change, kept by checkpoints (as is every
+    // global and captured variable holding plain data: lua_values.c).
+    lua_State *L = gops_sandbox_state(sc->sb);
+    gops_sandbox_allow_global(sc->sb, "state");
+    lua_newtable(L);
+    lua_setglobal(L, "state");
 }
 
 /// Runs inside the protected call: builds the event table from plain values (args 2..6:

@@ -4,6 +4,7 @@
 // clock is read only for reporting and progress.
 #include "scenario/session.h"
 
+#include "core/log.h"
 #include "core/parallel.h"
 #include "core/simtime.h"
 #include "output/outdir.h"
@@ -14,10 +15,14 @@
 #include "ops/ops.h"
 #include "traffic/traffic.h"
 #include "scenario/scenario.h"
+#include "scenario/scenario_checkpoint.h"
+#include "scenario/session_checkpoint.h"
 #include "world/world_internal.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -55,12 +60,13 @@ static gops_status_t apply_overrides(const gops_run_options_t *o, gops_scenario_
 
 /// Pedestrians walk whenever the world has a district and the scenario wants a crowd; a lab
 /// has no visitors (only its own spawns) and may wrap around in x.
-static gops_status_t attach_crowd(gops_scenario_t *sc, gops_world_t *world, bool lab, gops_error_t *err)
+static gops_status_t attach_crowd(gops_scenario_t *sc, gops_world_t *world, bool lab, bool resuming, gops_error_t *err)
 {
     const gops_scenario_def_t *def = gops_scenario_def(sc);
     if (!def->crowd || !gops_world_district(world)) return GOPS_OK;
     gops_crowd_params_t params = def->crowd_params;
     params.visitors = !lab;
+    if (resuming) params.demand.warm_start = false; // the checkpoint says who is where: half the start-up saved
     double x0, x1;
     if (gops_scenario_lab_periodic(sc, &x0, &x1)) {
         params.walk.periodic_min_x = (float)x0;
@@ -191,7 +197,84 @@ static gops_status_t trajectories_tick(const gops_run_options_t *o, const char *
     return gops_trajectories_write(*tw, gops_world_tick(world), p->x, p->y, p->id, p->count, err);
 }
 
-gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *result, gops_error_t *err)
+/// Checkpoints before the first tick: a resumed run restores its state (and starts at the
+/// saved tick); a run that writes checkpoints checks every model can be saved, fixes its
+/// configuration and the period in ticks (0: none).
+static gops_status_t checkpoints_begin(const gops_run_options_t *o, gops_scenario_t *sc, gops_world_t *world,
+                                       gops_run_result_t *result, gops_run_config_t *cfg, gops_ckpt_reader_t **reader,
+                                       uint64_t total_ticks, gops_timeseries_t *ts, gops_report_recorder_t *rec,
+                                       uint64_t *first_tick, uint64_t *every_ticks, gops_error_t *err)
+{
+    gops_ckpt_reader_t *resume = *reader;
+    *first_tick = *every_ticks = 0;
+    if (!cfg) return GOPS_OK;
+    if (o->checkpoint_every_s > 0) {
+        double k = round(o->checkpoint_every_s / gops_world_tick_seconds(world));
+        if (k < 1 || fabs(k * gops_world_tick_seconds(world) - o->checkpoint_every_s) > 1e-6 * o->checkpoint_every_s)
+            return gops_error_set(err, GOPS_USAGE, "--checkpoint-every %gs: expected a whole number of ticks of %g s",
+                                  o->checkpoint_every_s, gops_world_tick_seconds(world));
+        char missing[256];
+        if (!gops_world_checkpointable(world, missing, sizeof missing))
+            return gops_error_set(err, GOPS_USAGE,
+                                  "--checkpoint-every: the model(s) %s of this run cannot be saved in checkpoints yet",
+                                  missing);
+        if (!result->out_dir[0] && !o->checkpoint_dir)
+            return gops_error_set(err, GOPS_USAGE, "--checkpoint-every: this run writes no output folder; give "
+                                  "--checkpoint-dir DIR");
+        gops_status_t st = gops_run_config_fill(cfg, o, result->out_dir, err);
+        if (st == GOPS_OK) st = gops_mkdirs(cfg->checkpoint_dir, err); // an unwritable folder fails now, not in an hour
+        if (st != GOPS_OK) return st;
+        *every_ticks = (uint64_t)k;
+    }
+    if (!resume) {
+        cfg->load_hooks = gops_scenario_checkpoint_mark(sc);
+        cfg->total_ticks = total_ticks;
+        return GOPS_OK;
+    }
+    if (cfg->total_ticks != total_ticks)
+        return gops_error_set(err, GOPS_BAD_VALUE, "checkpoint %s: the run is %llu ticks long, expected %llu as saved",
+                              o->resume, (unsigned long long)total_ticks, (unsigned long long)cfg->total_ticks);
+    gops_status_t st = gops_run_checkpoint_restore(resume, cfg, world, sc, ts, rec, err);
+    if (st != GOPS_OK) return st;
+    gops_ckpt_reader_close(resume); // its bytes are no longer needed
+    *reader = NULL;
+    *first_tick = gops_world_tick(world);
+    result->resumed = true;
+    result->resumed_at_s = gops_world_elapsed(world);
+    return GOPS_OK;
+}
+
+/// Writes the checkpoint of the current tick and tells the caller.
+static gops_status_t checkpoint(const gops_run_options_t *o, gops_run_config_t *cfg, gops_world_t *world,
+                                gops_scenario_t *sc, const gops_timeseries_t *ts, const gops_report_recorder_t *rec,
+                                double wall_start, gops_run_result_t *result, gops_error_t *err)
+{
+    char path[1200];
+    gops_run_checkpoint_path(cfg, gops_world_time(world), (double)cfg->total_ticks * gops_world_tick_seconds(world),
+                             path, sizeof path);
+    uint64_t bytes = 0;
+    double seconds = 0;
+    double wall = wall_now() - wall_start + (o->resume ? cfg->wall_s : 0);
+    gops_status_t st = gops_run_checkpoint_write(path, cfg, world, sc, ts, rec, wall, &bytes, &seconds, err);
+    if (st != GOPS_OK) return st;
+    snprintf(result->checkpoint, sizeof result->checkpoint, "%s", path);
+    if (o->on_checkpoint) o->on_checkpoint(path, bytes, seconds, gops_world_time(world), o->checkpoint_user);
+    return GOPS_OK;
+}
+
+/// The default checkpoint folder lives in the output folder, which the commit replaces:
+/// move it into the staged one so the checkpoints stay with the outputs.
+static void keep_checkpoints(const gops_run_config_t *cfg, const gops_outdir_t *out)
+{
+    if (!cfg || !cfg->checkpoint_dir_default || !(cfg->checkpoint_every_s > 0)) return;
+    char to[1200];
+    snprintf(to, sizeof to, "%s/checkpoints", out->staging);
+    if (rename(cfg->checkpoint_dir, to) != 0 && errno != ENOENT)
+        gops_log(GOPS_LOG_WARN, "cannot keep the checkpoints of %s in the outputs: %s", cfg->checkpoint_dir,
+                 strerror(errno));
+}
+
+gops_status_t gops_session_run(const gops_run_options_t *options, gops_run_result_t *result, gops_error_t *err)
 {
     memset(result, 0, sizeof *result);
     gops_trajectories_t *traj = NULL;
@@ -203,9 +286,25 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
     gops_outdir_t out = {0};
     bool out_begun = false;
     gops_report_recorder_t rec = {0};
+    gops_scenario_t *sc = NULL;
 
-    gops_scenario_t *sc = gops_scenario_load(o->scenario_path, o->sets, o->set_count, err);
-    if (!sc) return err->status;
+    // Checkpoints: a resumed run takes its configuration from the checkpoint (o points to
+    // the options as amended); a run that writes them keeps its configuration in cfg.
+    gops_run_options_t amended = *options;
+    const gops_run_options_t *o = &amended;
+    const char *resume_sets[GOPS_RUN_SETS_MAX];
+    gops_ckpt_reader_t *resume = NULL;
+    gops_run_config_t *cfg = NULL;
+    if ((options->resume || options->checkpoint_every_s > 0) && !(cfg = calloc(1, sizeof *cfg)))
+        return gops_error_set(err, GOPS_NOMEM, "out of memory for the checkpoint configuration");
+    if (options->resume && (st = gops_run_resume_options(options, &amended, cfg, resume_sets, &resume, err)) != GOPS_OK)
+        goto cleanup;
+
+    sc = gops_scenario_load(o->scenario_path, o->sets, o->set_count, err);
+    if (!sc) {
+        st = err->status;
+        goto cleanup;
+    }
     gops_scenario_def_t *def = gops_scenario_def(sc);
     if (o->quick && (st = gops_scenario_apply_quick(sc, o->sets, o->set_count, err)) != GOPS_OK) goto cleanup;
     result->quick = o->quick && gops_scenario_has_quick(sc);
@@ -248,7 +347,7 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
         st = err->status;
         goto cleanup;
     }
-    if ((st = attach_crowd(sc, world, lab_map != NULL, err)) != GOPS_OK) goto cleanup;
+    if ((st = attach_crowd(sc, world, lab_map != NULL, resume != NULL, err)) != GOPS_OK) goto cleanup;
     if (!lab_map && (st = attach_district_models(sc, world, err)) != GOPS_OK) goto cleanup;
     if (lab_map && (st = attach_lab_traffic(sc, world, err)) != GOPS_OK) goto cleanup;
     if ((st = gops_scenario_attach(sc, world, err)) != GOPS_OK) goto cleanup;
@@ -258,10 +357,16 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
     uint64_t total_ticks = (uint64_t)llround(def->duration_s / def->tick_s);
     uint64_t minute_ticks = (uint64_t)llround(60.0 / def->tick_s);
     double next_progress = wall_start;
-    sample(&ts, world);
-    if ((st = record(sc, &rec, world, err)) != GOPS_OK) goto cleanup;
-    if ((st = trajectories_tick(o, traj_path, world, def->tick_s, &traj, err)) != GOPS_OK) goto cleanup;
-    for (uint64_t t = 0; t < total_ticks; t++) {
+    uint64_t first_tick = 0, checkpoint_ticks = 0;
+    if ((st = checkpoints_begin(o, sc, world, result, cfg, &resume, total_ticks, &ts, &rec, &first_tick,
+                                &checkpoint_ticks, err)) != GOPS_OK)
+        goto cleanup;
+    if (!result->resumed) { // a resumed run has the first tick's row and pictures already
+        sample(&ts, world);
+        if ((st = record(sc, &rec, world, err)) != GOPS_OK) goto cleanup;
+        if ((st = trajectories_tick(o, traj_path, world, def->tick_s, &traj, err)) != GOPS_OK) goto cleanup;
+    }
+    for (uint64_t t = first_tick; t < total_ticks; t++) {
         if ((st = gops_scenario_before_tick(sc, err)) != GOPS_OK) goto cleanup;
         gops_world_step(world);
         forward_warnings(world);
@@ -271,10 +376,21 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
         if ((st = trajectories_tick(o, traj_path, world, def->tick_s, &traj, err)) != GOPS_OK) goto cleanup;
         if (o->on_tick && !o->on_tick(world, o->on_tick_user)) {
             result->partial = true;
+            // A last checkpoint, of the tick as a run going on would have recorded it (with
+            // its minute row), so that --resume continues from here.
+            bool row = done % minute_ticks == 0;
+            if (row) sample(&ts, world);
+            if (checkpoint_ticks && done < total_ticks &&
+                checkpoint(o, cfg, world, sc, &ts, &rec, wall_start, result, err) != GOPS_OK)
+                gops_log(GOPS_LOG_WARN, "%s", err->message); // the partial outputs are still written
+            if (row) ts.count--;
             if (done % minute_ticks != 0) sample(&ts, world);
             break;
         }
         if (done % minute_ticks == 0 || done == total_ticks) sample(&ts, world);
+        if (checkpoint_ticks && done % checkpoint_ticks == 0 && done < total_ticks &&
+            (st = checkpoint(o, cfg, world, sc, &ts, &rec, wall_start, result, err)) != GOPS_OK)
+            goto cleanup;
         if (o->progress && (done & 63) == 0) {
             double now = wall_now();
             if (now >= next_progress) {
@@ -326,7 +442,7 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
     result->passed = result->expectations_failed == 0 && !result->partial; // a cut-short run proves nothing
     result->state_hash = gops_world_state_hash(world);
     result->sim_seconds = gops_world_elapsed(world);
-    result->wall_seconds = wall_now() - wall_start;
+    result->wall_seconds = wall_now() - wall_start + (result->resumed ? cfg->wall_s : 0); // all parts of a resumed run
     if (traj) { // renamed into place now: the trajectories of the time simulated, whole
         gops_trajectories_t *closing = traj;
         traj = NULL;
@@ -361,6 +477,7 @@ gops_status_t gops_session_run(const gops_run_options_t *o, gops_run_result_t *r
         if (ops && (st = gops_ops_write_incidents(ops, out.staging, err)) != GOPS_OK) goto cleanup;
         if ((st = gops_report_recorder_finish(&rec, world, &report, def->description, &ts, err)) != GOPS_OK)
             goto cleanup;
+        keep_checkpoints(cfg, &out);
         if ((st = gops_outdir_commit(&out, err)) != GOPS_OK) goto cleanup;
         out_begun = false;
     }
@@ -373,5 +490,7 @@ cleanup:
     gops_timeseries_free(&ts);
     gops_world_destroy(world);
     gops_scenario_destroy(sc);
+    gops_ckpt_reader_close(resume);
+    free(cfg);
     return st;
 }

@@ -16,6 +16,10 @@
 typedef void gops_progress_fn(double sim_elapsed_s, double sim_total_s, double wall_s,
                               gops_local_time_t now, void *user);
 
+/// Called after each checkpoint is written: its file, size (bytes), the wall time writing
+/// took (s) and the simulated time it holds.
+typedef void gops_checkpoint_fn(const char *path, uint64_t bytes, double write_s, gops_local_time_t at, void *user);
+
 /// Called after every tick with the world (read-only use: drawing, snapshots). Returning
 /// false stops the run early (outputs are then marked partial). May block (a paused view).
 typedef bool gops_tick_fn(const gops_world_t *world, void *user);
@@ -48,6 +52,15 @@ typedef struct gops_run_options {
     bool trajectories_clip;     ///< record only pedestrians inside trajectories_box
     double trajectories_box[4]; ///< xmin, ymin, xmax, ymax, m (map coordinates)
     gops_picture_hooks_t pictures; ///< draws snapshots and report pictures; all NULL without a renderer
+    double checkpoint_every_s;  ///< > 0: a checkpoint every this many simulated seconds (whole ticks)
+                                ///< and one more when on_tick stops the run early
+    const char *checkpoint_dir; ///< where checkpoints go; NULL: <output folder>/checkpoints
+    const char *resume;         ///< non-NULL: continue the run saved in this checkpoint; its configuration
+                                ///< replaces scenario_path (which, when given, must be the same file),
+                                ///< seed, duration, until, sets, quick and snapshot_every_s; out_dir and
+                                ///< the checkpoint schedule default to the saved run's
+    gops_checkpoint_fn *on_checkpoint; ///< called after each checkpoint is written; may be NULL
+    void *checkpoint_user;
 } gops_run_options_t;
 
 typedef struct gops_run_result {
@@ -64,6 +77,9 @@ typedef struct gops_run_result {
     char failures[2048]; ///< one line per failed expectation: "file:line: metric op value (actual x)"
     char known_failure[256]; ///< the scenario's known_failure("...") reason, "" if none
     char measured[4096]; ///< one line per expectation: "metric = actual (op value) pass|FAIL"
+    bool resumed;        ///< continued from a checkpoint
+    double resumed_at_s; ///< ... at this simulated time, s after the start
+    char checkpoint[1200]; ///< the last checkpoint written, "" when none
 } gops_run_result_t;
 
 /// Takes the oldest snapshot("name") request made by the scenario's hooks (lua_world.c) into

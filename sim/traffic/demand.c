@@ -9,6 +9,8 @@
 // order; one insertion per lane and step.
 #include "traffic/traffic_internal.h"
 
+#include "traffic/traffic_checkpoint.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,4 +358,42 @@ void trf_demand_step(gops_traffic_t *trf)
     for (uint32_t p = 0; p < trf->places.count; p++)
         while (D->place_len[p] > 0 && enter_place(trf, p)) {
         }
+}
+
+// ---- checkpoints (traffic_checkpoint.h) --------------------------------------------------
+
+static void save_ring(gops_ckpt_writer_t *w, const trf_entry_t *ring, uint32_t head, uint32_t len)
+{
+    trf_entry_t live[QUEUE_CAP];
+    for (uint32_t k = 0; k < len && k < QUEUE_CAP; k++) live[k] = ring[(head + k) % QUEUE_CAP];
+    GOPS_CKPT_PUT_ARRAY(w, "traffic.queue", live, len < QUEUE_CAP ? len : QUEUE_CAP);
+}
+
+static void load_ring(gops_ckpt_reader_t *r, trf_entry_t *ring, uint32_t *head, uint32_t *len)
+{
+    uint64_t n = gops_ckpt_peek_count(r, "traffic.queue");
+    if (n > QUEUE_CAP) {
+        gops_ckpt_fail(r, "an entry queue of %llu vehicles, expected at most %u", (unsigned long long)n, QUEUE_CAP);
+        n = 0;
+    }
+    *head = 0;
+    *len = GOPS_CKPT_GET_ARRAY(r, "traffic.queue", ring, n) ? (uint32_t)n : 0;
+}
+
+void trf_demand_save_queues(const gops_traffic_t *trf, gops_ckpt_writer_t *w)
+{
+    const trf_demand_t *D = &trf->demand;
+    for (uint32_t g = 0; g < trf->places.gateway_count; g++) save_ring(w, D->queue[g], D->queue_head[g], D->queue_len[g]);
+    for (uint32_t p = 0; p < trf->places.count; p++)
+        save_ring(w, D->place_queue[p], D->place_head[p], D->place_len[p]);
+    GOPS_CKPT_PUT_ARRAY(w, "traffic.garage_next", D->garage_next, trf->places.count);
+}
+
+void trf_demand_load_queues(gops_traffic_t *trf, gops_ckpt_reader_t *r)
+{
+    trf_demand_t *D = &trf->demand;
+    for (uint32_t g = 0; g < trf->places.gateway_count; g++) load_ring(r, D->queue[g], &D->queue_head[g], &D->queue_len[g]);
+    for (uint32_t p = 0; p < trf->places.count; p++)
+        load_ring(r, D->place_queue[p], &D->place_head[p], &D->place_len[p]);
+    GOPS_CKPT_GET_ARRAY(r, "traffic.garage_next", D->garage_next, trf->places.count);
 }

@@ -9,6 +9,8 @@
 // floating-point sums are the same on any thread count).
 #include "traffic/traffic_internal.h"
 
+#include "traffic/traffic_checkpoint.h"
+
 #include "metrics/kpi.h"
 #include "metrics/timeseries.h"
 #include "world/world_internal.h"
@@ -172,4 +174,34 @@ void trf_measures_sample(gops_traffic_t *trf)
         M->elapsed -= M->window_s;
         close_window(trf);
     }
+}
+
+// ---- checkpoints (traffic_checkpoint.h) --------------------------------------------------
+
+void trf_measures_save(const gops_traffic_t *trf, gops_ckpt_writer_t *w)
+{
+    const trf_measures_t *M = &trf->measures;
+    uint64_t A = M->arc_count;
+    GOPS_CKPT_PUT_ARRAY(w, "traffic.measures.cur", M->cur, M_COUNT * A);
+    GOPS_CKPT_PUT_ARRAY(w, "traffic.measures.ring", M->ring, WINDOWS * M_COUNT * A);
+    GOPS_CKPT_PUT_ARRAY(w, "traffic.measures.queue_m", M->queue_m, A);
+    GOPS_CKPT_PUT_ARRAY(w, "traffic.measures.on_arc", M->on_arc, A);
+    GOPS_CKPT_PUT_ARRAY(w, "traffic.measures.tti", M->tti, A);
+    GOPS_CKPT_PUT_ARRAY(w, "traffic.measures.flow", M->flow_vph, A);
+    GOPS_CKPT_PUT_ARRAY(w, "traffic.measures.speed", M->speed_mps, A);
+    GOPS_CKPT_PUT_ARRAY(w, "traffic.measures.ref_speed", M->ref_speed, A);
+}
+
+void trf_measures_load(gops_traffic_t *trf, gops_ckpt_reader_t *r)
+{
+    trf_measures_t *M = &trf->measures;
+    uint64_t A = M->arc_count;
+    GOPS_CKPT_GET_ARRAY(r, "traffic.measures.cur", M->cur, M_COUNT * A);
+    GOPS_CKPT_GET_ARRAY(r, "traffic.measures.ring", M->ring, WINDOWS * M_COUNT * A);
+    GOPS_CKPT_GET_ARRAY(r, "traffic.measures.queue_m", M->queue_m, A);
+    GOPS_CKPT_GET_ARRAY(r, "traffic.measures.on_arc", M->on_arc, A);
+    GOPS_CKPT_GET_ARRAY(r, "traffic.measures.tti", M->tti, A);
+    GOPS_CKPT_GET_ARRAY(r, "traffic.measures.flow", M->flow_vph, A);
+    GOPS_CKPT_GET_ARRAY(r, "traffic.measures.speed", M->speed_mps, A);
+    GOPS_CKPT_GET_ARRAY(r, "traffic.measures.ref_speed", M->ref_speed, A);
 }

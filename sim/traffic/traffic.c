@@ -6,6 +6,7 @@
 // insertions, crossings, junction flags, lane changes, movement, measures. Each part
 // documents its own ordering; none depends on the thread count.
 #include "traffic/traffic_internal.h"
+#include "traffic/traffic_checkpoint.h"
 
 #include "core/assert.h"
 #include "world/world_internal.h"
@@ -292,6 +293,7 @@ gops_traffic_t *gops_traffic_attach(gops_world_t *world, const gops_traffic_para
         gops_error_set(err, GOPS_INTERNAL, "traffic: the world's subsystem table is full");
         goto fail;
     }
+    gops_world_set_checkpoint(world, "traffic", gops_traffic_save, gops_traffic_load); // traffic_checkpoint.c
     return trf;
 fail:
     destroy(trf);

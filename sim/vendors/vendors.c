@@ -12,6 +12,7 @@
 // Random numbers: one stream per vendor, per stall, per point, one for the stand-in and one
 // for incidents, all seeded at attach from the world's vendors stream in that order.
 #include "vendors/vendors_internal.h"
+#include "vendors/vendors_checkpoint.h"
 
 #include "crowd/actions.h"
 #include "crowd/crowd.h"
@@ -440,6 +441,7 @@ gops_vendors_t *gops_vendors_attach(gops_world_t *world, const gops_vendors_para
         vendors_destroy(v);
         return NULL;
     }
+    gops_world_set_checkpoint(world, VENDORS_SUBSYSTEM_NAME, gops_vendors_save, gops_vendors_load);
     return v;
 }
 

@@ -5,6 +5,7 @@
 #ifndef GOPS_WORLD_INTERNAL_H
 #define GOPS_WORLD_INTERNAL_H
 
+#include "core/checkpoint.h"
 #include "core/clock.h"
 #include "core/hash.h"
 #include "core/rng.h"
@@ -15,8 +16,19 @@
 
 #define GOPS_SUBSYSTEM_MAX 16
 
+/// Writes a subsystem's state into the open checkpoint section (named after it). Only what
+/// changes while the world steps: what attach builds from the map and the parameters is
+/// rebuilt on resume. Running out of memory is remembered by the writer.
+typedef void gops_subsystem_save_fn(const gops_world_t *world, const void *state, gops_ckpt_writer_t *w);
+/// Replaces the state of a subsystem freshly attached with the same parameters by the one
+/// `save` wrote; failures are recorded in the reader (the world is then destroyed, so the
+/// state must stay destroyable). Derived structures (fields, indices) are rebuilt here.
+typedef void gops_subsystem_load_fn(gops_world_t *world, void *state, gops_ckpt_reader_t *r);
+
 /// A model stepped by the world every `period_ticks` ticks, in registration order.
-/// `hash` feeds its state into the world state hash in a canonical order.
+/// `hash` feeds its state into the world state hash in a canonical order; `save`/`load`
+/// (both or neither) let checkpoints hold it (a run with a subsystem without them cannot
+/// be checkpointed, and says which).
 typedef struct gops_subsystem {
     const char *name;
     uint64_t period_ticks;
@@ -24,6 +36,8 @@ typedef struct gops_subsystem {
     void (*step)(gops_world_t *world, void *state, double dt);
     void (*hash)(const gops_world_t *world, const void *state, gops_hash_t *hash);
     void (*destroy)(void *state);
+    gops_subsystem_save_fn *save;
+    gops_subsystem_load_fn *load;
 } gops_subsystem_t;
 
 typedef enum gops_command_type { GOPS_CMD_SET_MODE } gops_command_type_t;
@@ -70,6 +84,9 @@ gops_status_t gops_world_add_subsystem(gops_world_t *world, const char *name, do
                                        void (*step)(gops_world_t *, void *, double),
                                        void (*hash)(const gops_world_t *, const void *, gops_hash_t *),
                                        void (*destroy)(void *));
+/// Lets checkpoints hold the subsystem registered under `name` (GOPS_INTERNAL when none is).
+gops_status_t gops_world_set_checkpoint(gops_world_t *world, const char *name, gops_subsystem_save_fn *save,
+                                        gops_subsystem_load_fn *load);
 /// State of the subsystem registered under `name`, or NULL.
 void *gops_world_subsystem(const gops_world_t *world, const char *name);
 /// Appends an event to this tick's list.
@@ -82,5 +99,22 @@ gops_rng_t *gops_world_rng(gops_world_t *world, gops_stream_t stream);
 gops_kpis_t *gops_world_kpis(gops_world_t *world);
 /// Gauges, kept current by models, sampled each minute into the time series.
 gops_gauges_t *gops_world_gauges(gops_world_t *world);
+
+// Checkpoints of the whole world (world_checkpoint.c): section "world" (clock, mode, random
+// streams, KPIs, gauges, queued commands, the subsystems' names) and one section per
+// subsystem, "model:<name>".
+
+/// False when a subsystem cannot be checkpointed; `missing` gets their names.
+bool gops_world_checkpointable(const gops_world_t *world, char *missing, size_t size);
+/// Writes the world's sections (call between steps).
+void gops_world_checkpoint_save(const gops_world_t *world, gops_ckpt_writer_t *w);
+/// Creates a subsystem that the checkpointed world had registered on its own during the run
+/// (after attach); false when `name` is unknown.
+typedef bool gops_world_make_fn(gops_world_t *world, const char *name, void *user);
+/// Restores a world created and attached from the same scenario, parameters and map: the
+/// world's section, then each subsystem's in registration order (subsystems registered later
+/// in the saved run are made by `make`). Failures name the file, the section and the item.
+gops_status_t gops_world_checkpoint_load(gops_world_t *world, gops_ckpt_reader_t *r, gops_world_make_fn *make,
+                                         void *user, gops_error_t *err);
 
 #endif
