@@ -427,43 +427,20 @@ static void read_box(lua_State *L, int idx, const char *what, double box[4])
     free(xy);
 }
 
-/// Whether a feature is an open-air place with an outline (where people stand and walk).
-static bool is_outlined_place(const gops_feature_t *f)
-{
-    bool kind = f->kind == GOPS_FEAT_PLAZA || f->kind == GOPS_FEAT_PEDESTRIAN_STREET || f->kind == GOPS_FEAT_WALKWAY ||
-                f->kind == GOPS_FEAT_VENDOR_POINT || f->kind == GOPS_FEAT_BOUNDARY;
-    return kind && f->id && f->shape.ring_count > 0;
-}
-
-/// The outlined place named by the string at `idx` (a plaza, pedestrian street, walkway,
-/// vendor point or the boundary), or a Lua error naming the nearest such id.
-static const gops_feature_t *check_place(lua_State *L, int idx, const gops_map_t *map, const char *fn)
-{
-    const char *id = lua_tostring(L, idx);
-    int32_t f = gops_map_find_id(map, id);
-    if (f >= 0 && is_outlined_place(&map->features[f])) return &map->features[f];
-    const char **names = lua_newuserdatauv(L, (map->feature_count ? map->feature_count : 1) * sizeof *names, 0);
-    size_t n = 0;
-    for (uint32_t i = 0; i < map->feature_count; i++)
-        if (is_outlined_place(&map->features[i])) names[n++] = map->features[i].id;
-    gops_lua_unknown_name(L, fn, "place (plaza, pedestrian street, walkway, vendor point or boundary)", id, names, n);
-    return NULL; // not reached: the call above raises a Lua error
-}
-
 /// What in_area() looks at: a box, or a place's outline within its bounding box.
 typedef struct area_query {
     double box[4];                 ///< xmin, ymin, xmax, ymax, m
-    const gops_polygon_t *outline; ///< NULL: the box itself
+    const gops_path_t *outline; ///< NULL: the box itself
 } area_query_t;
 
 static bool area_contains(const area_query_t *q, double x, double y)
 {
     if (!(x >= q->box[0] && x < q->box[2] && y >= q->box[1] && y < q->box[3])) return false;
-    return !q->outline || gops_polygon_contains(q->outline, (gops_point_t){x, y});
+    return !q->outline || gops_ring_locate(q->outline, (gops_point_t){x, y}, 1e-9) != GOPS_LOC_OUTSIDE;
 }
 
-/// in_area(ring | place_id) -> pedestrians inside the ring's bounding box (or inside the
-/// place's outline) now, their mean speed (m/s, nil when none) and their density (persons/m²
+/// in_area(ring | area) -> pedestrians inside the ring's bounding box (or inside the outer
+/// ring of a named area of the map, as clear_vendors() names them) now, their mean speed (m/s, nil when none) and their density (persons/m²
 /// of the walkable area there, counted by raster cell centres).
 static int lua_in_area(lua_State *L)
 {
@@ -471,9 +448,8 @@ static int lua_in_area(lua_State *L)
     need_crowd(L, "in_area");
     area_query_t q = {.outline = NULL};
     if (lua_type(L, 1) == LUA_TSTRING) {
-        const gops_feature_t *f = check_place(L, 1, gops_world_district(sc->world)->map, "in_area");
-        q.outline = &f->shape;
-        gops_path_bounds(&f->shape.rings[0], &q.box[0], &q.box[1], &q.box[2], &q.box[3]);
+        q.outline = gops_lua_feature_ring(gops_lua_area_feature(L, "in_area", lua_tostring(L, 1)));
+        gops_path_bounds(q.outline, &q.box[0], &q.box[1], &q.box[2], &q.box[3]);
         q.box[2] = nextafter(q.box[2], INFINITY), q.box[3] = nextafter(q.box[3], INFINITY);
     } else {
         read_box(L, 1, "in_area", q.box);

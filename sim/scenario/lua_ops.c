@@ -48,12 +48,6 @@ static lua_Integer check_whole(lua_State *L, int arg, const char *fn, const char
 
 // ---- places ------------------------------------------------------------------------------
 
-static bool feature_is(const gops_feature_t *f, const char *name)
-{
-    return (f->id && strcmp(f->id, name) == 0) || (f->name && strcmp(f->name, name) == 0) ||
-           (f->name_en && strcmp(f->name_en, name) == 0);
-}
-
 /// The point a feature stands for: a road's middle (along its line, so on the carriageway),
 /// any other feature's position or centroid.
 static gops_point_t feature_point(const gops_feature_t *f)
@@ -86,7 +80,7 @@ static const gops_feature_t *check_place(lua_State *L, const char *name, const c
         const gops_feature_t *f = &map->features[i];
         if (kind >= 0 && f->kind != (gops_feature_kind_t)kind) continue;
         if (f->id && strcmp(f->id, name) == 0) return f;
-        if (feature_is(f, name) && named++ == 0) hit = f;
+        if (gops_lua_feature_is(f, name) && named++ == 0) hit = f;
     }
     if (named == 1) return hit;
     char buf[400] = "";
@@ -94,7 +88,7 @@ static const gops_feature_t *check_place(lua_State *L, const char *name, const c
     if (named > 1) {
         for (uint32_t i = 0; i < map->feature_count && used < sizeof buf - 40; i++) {
             const gops_feature_t *f = &map->features[i];
-            if ((kind < 0 || f->kind == (gops_feature_kind_t)kind) && feature_is(f, name))
+            if ((kind < 0 || f->kind == (gops_feature_kind_t)kind) && gops_lua_feature_is(f, name))
                 used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", used ? ", " : "", f->id ? f->id : "(no id)");
         }
         gops_lua_fail(L, "%s: %s \"%s\" names %u features (%s): give an id", fn, what, name, named, buf);

@@ -43,12 +43,6 @@ static const gops_district_t *district_of(lua_State *L)
     return gops_world_district(gops_scenario_self(L)->world); // traffic runs only on a district
 }
 
-static bool feature_is(const gops_feature_t *f, const char *name)
-{
-    return (f->id && strcmp(f->id, name) == 0) || (f->name && strcmp(f->name, name) == 0) ||
-           (f->name_en && strcmp(f->name_en, name) == 0);
-}
-
 /// The name scenarios (and the traffic model) know a feature by: its id, else a name.
 static const char *feature_key(const gops_feature_t *f)
 {
@@ -225,7 +219,7 @@ static uint32_t check_junction(lua_State *L, int arg, const char *fn, gops_traff
     const gops_district_t *d = district_of(L);
     int32_t feature = -1;
     for (uint32_t i = 0; i < d->map->feature_count && feature < 0; i++)
-        if (d->map->features[i].kind == GOPS_FEAT_JUNCTION && feature_is(&d->map->features[i], name)) feature = (int32_t)i;
+        if (d->map->features[i].kind == GOPS_FEAT_JUNCTION && gops_lua_feature_is(&d->map->features[i], name)) feature = (int32_t)i;
     if (feature < 0)
         no_such_feature(L, fn, "signal-controlled junction", name, d->map, GOPS_FEAT_JUNCTION, is_signal_junction, NULL);
     uint32_t node = GOPS_TRAFFIC_NONE;
@@ -462,7 +456,7 @@ static int lua_double_park(lua_State *L)
     const gops_road_graph_t *g = d->roads;
     const gops_road_info_t *info = NULL;
     for (uint32_t r = 0; r < g->road_count && !info; r++)
-        if (feature_is(&d->map->features[g->roads[r].feature], road)) info = &g->roads[r];
+        if (gops_lua_feature_is(&d->map->features[g->roads[r].feature], road)) info = &g->roads[r];
     if (!info || info->edge_count == 0) return gops_lua_fail(L, "double_park: road \"%s\" has no segments", road);
     double total = 0;
     for (uint32_t e = info->first_edge; e < info->first_edge + info->edge_count; e++) total += g->edges[e].length_m;
@@ -578,7 +572,7 @@ static int lua_road_speed(lua_State *L)
     }
     const gops_district_t *d = district_of(L);
     for (uint32_t f = 0; f < d->map->feature_count; f++)
-        if (d->map->features[f].kind == GOPS_FEAT_ROAD && feature_is(&d->map->features[f], road)) {
+        if (d->map->features[f].kind == GOPS_FEAT_ROAD && gops_lua_feature_is(&d->map->features[f], road)) {
             lua_pushnumber(L, d->map->features[f].u.road.speed_kmh / 3.6);
             return 1;
         }

@@ -4,11 +4,13 @@
 #include "scenario/scenario_internal.h"
 
 #include "core/nearest.h"
+#include "world/world_internal.h"
 
 #include <lauxlib.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int gops_lua_fail(lua_State *L, const char *fmt, ...)
@@ -58,4 +60,55 @@ void gops_lua_check_keys(lua_State *L, int idx, const char *what, const char *co
         if (!ok && (!bad[0] || strcmp(key, bad) < 0)) snprintf(bad, sizeof bad, "%s", key);
     }
     if (bad[0]) gops_lua_unknown_name(L, what, "key", bad, known, count);
+}
+
+// ---- map features named in scenarios ---------------------------------------------------
+
+bool gops_lua_feature_is(const gops_feature_t *f, const char *name)
+{
+    return (f->id && strcmp(f->id, name) == 0) || (f->name && strcmp(f->name, name) == 0) ||
+           (f->name_en && strcmp(f->name_en, name) == 0);
+}
+
+/// The outer ring of a feature with an area (plazas, walkways, pedestrian streets, guidance
+/// points, zones of one part, the boundary), or NULL. Buildings are not places vendors use.
+const gops_path_t *gops_lua_feature_ring(const gops_feature_t *f)
+{
+    if (f->kind == GOPS_FEAT_ZONE)
+        return f->u.zone.part_count >= 1 && f->u.zone.parts[0].ring_count ? &f->u.zone.parts[0].rings[0] : NULL;
+    if (f->kind == GOPS_FEAT_BUILDING || f->kind == GOPS_FEAT_ROAD) return NULL;
+    return f->shape.ring_count && f->shape.rings[0].count >= 3 ? &f->shape.rings[0] : NULL;
+}
+
+/// The feature with an area that `name` means: by id, else the only one with that name.
+const gops_feature_t *gops_lua_area_feature(lua_State *L, const char *fn, const char *name)
+{
+    const gops_map_t *map = gops_world_district(gops_scenario_self(L)->world)->map;
+    const gops_feature_t *hit = NULL;
+    uint32_t named = 0;
+    for (uint32_t i = 0; i < map->feature_count; i++) {
+        const gops_feature_t *f = &map->features[i];
+        if (!gops_lua_feature_ring(f)) continue;
+        if (f->id && strcmp(f->id, name) == 0) return f;
+        if (gops_lua_feature_is(f, name) && named++ == 0) hit = f;
+    }
+    if (named == 1) return hit;
+    if (named > 1) gops_lua_fail(L, "%s: \"%s\" names %u areas of the map: give an id", fn, name, named);
+    const char **cands = malloc((3 * (size_t)map->feature_count + 1) * sizeof *cands);
+    size_t n = 0;
+    for (uint32_t i = 0; cands && i < map->feature_count; i++) {
+        const gops_feature_t *f = &map->features[i];
+        if (!gops_lua_feature_ring(f)) continue;
+        if (f->id) cands[n++] = f->id;
+        if (f->name) cands[n++] = f->name;
+        if (f->name_en) cands[n++] = f->name_en;
+    }
+    char near[200] = "";
+    const char *best = cands ? gops_nearest_name(name, cands, n) : NULL;
+    if (best) snprintf(near, sizeof near, "%s", best);
+    free(cands);
+    if (near[0]) gops_lua_fail(L, "%s: unknown area \"%s\" (did you mean \"%s\"?)", fn, name, near);
+    gops_lua_fail(L, "%s: unknown area \"%s\": expected the id or name of a plaza, walkway, pedestrian street, guidance "
+                     "point or zone of the map", fn, name);
+    return NULL;
 }

@@ -95,55 +95,6 @@ static int lua_set_points_per_report(lua_State *L)
 
 // ---- areas ---------------------------------------------------------------------------------
 
-static bool feature_is(const gops_feature_t *f, const char *name)
-{
-    return (f->id && strcmp(f->id, name) == 0) || (f->name && strcmp(f->name, name) == 0) ||
-           (f->name_en && strcmp(f->name_en, name) == 0);
-}
-
-/// The outer ring of a feature with an area (plazas, walkways, pedestrian streets, guidance
-/// points, zones of one part, the boundary), or NULL. Buildings are not places vendors use.
-static const gops_path_t *feature_ring(const gops_feature_t *f)
-{
-    if (f->kind == GOPS_FEAT_ZONE)
-        return f->u.zone.part_count >= 1 && f->u.zone.parts[0].ring_count ? &f->u.zone.parts[0].rings[0] : NULL;
-    if (f->kind == GOPS_FEAT_BUILDING || f->kind == GOPS_FEAT_ROAD) return NULL;
-    return f->shape.ring_count && f->shape.rings[0].count >= 3 ? &f->shape.rings[0] : NULL;
-}
-
-/// The feature with an area that `name` means: by id, else the only one with that name.
-static const gops_feature_t *check_area_feature(lua_State *L, const char *fn, const char *name)
-{
-    const gops_map_t *map = gops_world_district(gops_scenario_self(L)->world)->map;
-    const gops_feature_t *hit = NULL;
-    uint32_t named = 0;
-    for (uint32_t i = 0; i < map->feature_count; i++) {
-        const gops_feature_t *f = &map->features[i];
-        if (!feature_ring(f)) continue;
-        if (f->id && strcmp(f->id, name) == 0) return f;
-        if (feature_is(f, name) && named++ == 0) hit = f;
-    }
-    if (named == 1) return hit;
-    if (named > 1) gops_lua_fail(L, "%s: \"%s\" names %u areas of the map: give an id", fn, name, named);
-    const char **cands = malloc((3 * (size_t)map->feature_count + 1) * sizeof *cands);
-    size_t n = 0;
-    for (uint32_t i = 0; cands && i < map->feature_count; i++) {
-        const gops_feature_t *f = &map->features[i];
-        if (!feature_ring(f)) continue;
-        if (f->id) cands[n++] = f->id;
-        if (f->name) cands[n++] = f->name;
-        if (f->name_en) cands[n++] = f->name_en;
-    }
-    char near[200] = "";
-    const char *best = cands ? gops_nearest_name(name, cands, n) : NULL;
-    if (best) snprintf(near, sizeof near, "%s", best);
-    free(cands);
-    if (near[0]) gops_lua_fail(L, "%s: unknown area \"%s\" (did you mean \"%s\"?)", fn, name, near);
-    gops_lua_fail(L, "%s: unknown area \"%s\": expected the id or name of a plaza, walkway, pedestrian street, guidance "
-                     "point or zone of the map", fn, name);
-    return NULL;
-}
-
 /// A number of the table at idx (key k), finite and within the map's largest extent.
 static double coordinate(lua_State *L, int idx, lua_Integer k, const char *fn)
 {
@@ -166,8 +117,8 @@ static gops_point_t check_centre(lua_State *L, int idx, const char *fn)
         for (uint32_t i = 0; i < map->feature_count; i++)
             if (map->features[i].id && strcmp(map->features[i].id, name) == 0) return map->features[i].at;
         for (uint32_t i = 0; i < map->feature_count; i++)
-            if (feature_is(&map->features[i], name)) return map->features[i].at;
-        return check_area_feature(L, fn, name)->at; // raises with the nearest area name
+            if (gops_lua_feature_is(&map->features[i], name)) return map->features[i].at;
+        return gops_lua_area_feature(L, fn, name)->at; // raises with the nearest area name
     }
     if (!lua_istable(L, idx)) gops_lua_fail(L, "%s: around: expected a point {x, y} in metres or a place name", fn);
     return (gops_point_t){coordinate(L, idx, 1, fn), coordinate(L, idx, 2, fn)};
@@ -178,7 +129,7 @@ static gops_point_t check_centre(lua_State *L, int idx, const char *fn)
 static uint32_t check_area(lua_State *L, int idx, const char *fn, gops_point_t **out)
 {
     if (lua_type(L, idx) == LUA_TSTRING) {
-        const gops_path_t *ring = feature_ring(check_area_feature(L, fn, lua_tostring(L, idx)));
+        const gops_path_t *ring = gops_lua_feature_ring(gops_lua_area_feature(L, fn, lua_tostring(L, idx)));
         gops_point_t *pts = lua_newuserdatauv(L, ring->count * sizeof *pts, 0);
         memcpy(pts, ring->pts, ring->count * sizeof *pts);
         *out = pts;

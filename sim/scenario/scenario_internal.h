@@ -103,6 +103,15 @@ gops_world_t *gops_lua_world(lua_State *L, const char *fn);
 int gops_lua_unknown_name(lua_State *L, const char *fn, const char *what, const char *name, const char *const *valid,
                           size_t count);
 
+/// Whether `name` is the feature's id, name or English name.
+bool gops_lua_feature_is(const gops_feature_t *f, const char *name);
+/// The outer ring of a feature with an area (plazas, walkways, pedestrian streets, guidance
+/// points, zones of one part, the boundary), or NULL (buildings, roads, points).
+const gops_path_t *gops_lua_feature_ring(const gops_feature_t *f);
+/// The feature with an area that `name` means (by id, else the only one with that name), or
+/// a Lua error naming `fn` and the nearest area name. Needs the running world's map.
+const gops_feature_t *gops_lua_area_feature(lua_State *L, const char *fn, const char *name);
+
 /// Refuses keys of the table at `idx` that are not in `known`, naming the alphabetically
 /// first unknown key (pairs() order is random) and the nearest valid one.
 void gops_lua_check_keys(lua_State *L, int idx, const char *what, const char *const *known, size_t count);
