@@ -274,7 +274,7 @@ static uint32_t zone_at(const coupling_t *k, uint32_t b, uint32_t e, double x, d
         const zone_t *Z = &k->zones[z];
         if (!in_zone(Z, x, y)) continue;
         double a = (x - Z->x) * Z->nx + (y - Z->y) * Z->ny + Z->back; // m out from the node
-        if (a > best_a || (a == best_a && z < best)) best_a = a, best = z;
+        if (a > best_a) best_a = a, best = z; // ties: the first, the lowest index (buckets list zones in order)
     }
     return best;
 }

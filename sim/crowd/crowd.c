@@ -501,8 +501,9 @@ static gops_status_t place_newcomers(gops_crowd_t *c, double day_s, double now_s
     uint32_t n = 0;
     gops_status_t st = c->demand ? run_demand(c, day_s, dt, &range, &ev, &n, err) : GOPS_OK;
     if (st != GOPS_OK) range.count = n = 0; // demand failed this tick: only the queue is placed
-    newcomers_t nc = {.checked = true, .reach = c->params.spawn_jitter_m};
-    gops_room_init(&nc.room);
+    // The room's buffers live on in the crowd from tick to tick (no allocation per tick).
+    newcomers_t nc = {.room = c->newcomer_room, .checked = true, .reach = c->params.spawn_jitter_m};
+    gops_room_clear(&nc.room);
     for (uint32_t k = c->spawn_next; k < c->spawn_count && c->spawns[k].at_s <= now_s + 1e-9; k++)
         newcomer_point(&nc, (gops_point_t){c->spawns[k].x, c->spawns[k].y}, c->spawns[k].radius);
     const gops_visitors_t *vis = c->demand ? gops_demand_visitors(c->demand) : NULL;
@@ -521,7 +522,7 @@ static gops_status_t place_newcomers(gops_crowd_t *c, double day_s, double now_s
     }
     for (uint32_t k = 0; k < n; k++)
         if (ev[k].kind == GOPS_DEMAND_RELEASED) spawn_visitor(c, &nc, ev[k].visitor, ev[k].entrance_feature, ev[k].next, now_s);
-    gops_room_free(&nc.room);
+    c->newcomer_room = nc.room;
     return st;
 }
 
@@ -858,6 +859,7 @@ static void crowd_destroy(void *state)
     free(c->ped_of_visitor);
     free(c->exits);
     free(c->spawns);
+    gops_room_free(&c->newcomer_room);
     free(c);
 }
 
@@ -911,6 +913,7 @@ gops_crowd_t *gops_crowd_attach(gops_world_t *world, const gops_crowd_params_t *
     }
     c->world = world;
     c->district = d;
+    gops_room_init(&c->newcomer_room);
     c->params = *params;
     c->stats.first_exit_s = c->stats.last_exit_s = NAN;
     c->demand_until_s = -1;

@@ -113,6 +113,7 @@ void gops_crowd_load(gops_world_t *world, void *state, gops_ckpt_reader_t *r)
     c->leave = fresh.leave;
     c->obstacles = fresh.obstacles;
     c->walk.obstacles = &c->obstacles;
+    c->newcomer_room = fresh.newcomer_room; // per-tick scratch
 
     // Pedestrians and their side arrays.
     gops_pedestrians_free(&fresh.peds);

@@ -11,6 +11,7 @@
 #include "crowd/guidance.h"
 #include "crowd/obstacles.h"
 #include "crowd/overlay.h"
+#include "crowd/room.h"
 #include "world/district.h"
 
 /// What a pedestrian is doing; kept beside the pedestrian arrays, moved with them.
@@ -57,6 +58,7 @@ struct gops_crowd {
     lab_exit_t *exits;
     uint32_t exit_count;
     gops_spawn_t *spawns;           ///< queued, sorted by at_s (stable)
+    gops_room_t newcomer_room;      ///< scratch of place_newcomers, kept so its buffers are reused
     uint32_t spawn_count, spawn_next, spawn_capacity;
 
     gops_density_t *density;
