@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// The collision-free speed model step: neighbour grid rebuild, repulsion-bent direction,
-// spacing-limited speed, the step limit that keeps a 0.1 s step from overshooting the
-// point where repulsion balances the desired direction, and the hard wall constraint (no
-// step ends in or crosses a non-walkable cell). Does not route, spawn, or measure densities.
+// The collision-free speed model step: neighbour grid rebuild, the keep-right turn before
+// oncoming people, repulsion-bent direction, spacing-limited speed, the step limit that
+// keeps a 0.1 s step from overshooting the point where repulsion balances the desired
+// direction, and the hard wall constraint (no step ends in or crosses a non-walkable cell).
+// Does not route, spawn, or measure densities.
 //
 // Ordering: pedestrians are processed in grid order (cell row-major, index ascending within
 // a cell; gops_grid_build's order) in fixed chunks. Each pedestrian reads everyone's old
@@ -954,6 +955,44 @@ static void scan_ahead(const step_job_t *job, const query_t *q, float ex, float 
     }
 }
 
+// Keep right. The repulsion acts along the line between two centres, so two people who
+// meet face to face push each other straight back and stop, and a two-way stream in a
+// street packs into a jam that never clears. People step aside before they meet, and by
+// convention (right-hand traffic, as on Zhengzhou's streets) to the right. So the nearest
+// oncoming person in one's path, within the spacing the speed rule looks at (v0·T), turns
+// the desired direction to the right, by up to atan(KEEP_RIGHT_TURN) as the gap closes.
+// Both parties turn to their own right, so they part whatever their lateral offset.
+// Oncoming: desired directions more than 120° apart; in the path: lateral offset below
+// the contact distance. Unidirectional and crossing streams are left as they are. Tuned
+// on tests/unit/test_crowd_counterflow.c (turns of 27°-72° tried: 63° let the groups
+// through soonest; turning away from an oncoming person already to one's right, instead
+// of always right, was slower: the front rows split both ways and blocked each other).
+// Reads old positions and desired directions only (thread-independent). Not applied when
+// the buffer overflowed (over ~30 people/m² around: nobody can step aside).
+#define KEEP_RIGHT_TURN 2.0f      // tangent of the largest turn (63°)
+#define KEEP_RIGHT_ONCOMING -0.5f // cosine between the desired directions
+static void keep_right(const step_job_t *job, const near_t *near, float reach, float *ex, float *ey)
+{
+    const gops_pedestrians_t *peds = job->peds;
+    const uint32_t *items = job->ctx->grid.items;
+    float e0x = *ex, e0y = *ey, best_gap = reach;
+    bool oncoming = false;
+    for (uint32_t n = 0; n < near->count; n++) {
+        float ax = -near->dx[n], ay = -near->dy[n]; // to the neighbour
+        float along = ax * e0x + ay * e0y, gap = along - near->l[n];
+        if (!(along > 0) || !(gap < best_gap) || fabsf(e0x * ay - e0y * ax) > near->l[n]) continue;
+        uint32_t j = items[near->k[n]];
+        if (!(peds->ex[j] * e0x + peds->ey[j] * e0y < KEEP_RIGHT_ONCOMING)) continue;
+        best_gap = gap;
+        oncoming = true;
+    }
+    if (!oncoming) return;
+    float turn = KEEP_RIGHT_TURN * (1.0f - (best_gap > 0 ? best_gap : 0) / reach);
+    float dx = e0x + turn * e0y, dy = e0y - turn * e0x; // (e0y, -e0x) is one's right
+    float norm = sqrtf(dx * dx + dy * dy);
+    *ex = dx / norm, *ey = dy / norm;
+}
+
 // Walkable index of the cell holding (x, y) (the cell gops_walkable_cell_at names), or
 // GOPS_WALKABLE_NONE off the raster or on a wall.
 static uint32_t own_index(const gops_walkable_t *w, float x, float y)
@@ -1012,6 +1051,7 @@ static void walk_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
         query_t q = {xi, yi, ri, radius, k, i}, image = {xi + shift, yi, ri, radius, UINT32_MAX, i};
         scan_any(job, &q, &near);
         if (shift != 0) scan_any(job, &image, &near);
+        if (!near.overflow && ahead > 0) keep_right(job, &near, ahead, &e0x, &e0y);
         repulse_any(job, &near, i);
         float dirx = e0x + near.rx, diry = e0y + near.ry;
         // Distance to walls over the own cell: at least dist[own] - half a cell diagonal.

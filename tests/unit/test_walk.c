@@ -214,10 +214,36 @@ typedef struct ref_state {
 
 static ref_state_t ref;
 
-// One step of the model by definition: every pair, libm exp, no grid, including the step
-// limit (the step ends before the direction's own component u·e, with every repulsion
-// term following its exponential law along the step, would reach zero; found by the same
-// bisection as the model, in double precision). Walls are far away.
+// The keep-right turn by definition: the nearest oncoming neighbour (desired directions
+// more than 120° apart) ahead in the path (lateral offset within the contact distance)
+// with a gap below v0·T turns e0 to the right, tan(angle) = 2·(1 - gap/(v0·T)); nobody
+// turns with more than the buffer's 256 neighbours within the query radius.
+static void keep_right_reference(const gops_pedestrians_t *p, const gops_walk_params_t *prm, uint32_t i, float radius,
+                                 double *e0x, double *e0y)
+{
+    double reach = (double)p->v0[i] * prm->time_gap_s, best = reach;
+    bool oncoming = false;
+    uint32_t within = 0;
+    for (uint32_t j = 0; j < p->count; j++) {
+        if (j == i) continue;
+        double ax = (double)p->x[j] - p->x[i], ay = (double)p->y[j] - p->y[i];
+        if (sqrt(ax * ax + ay * ay) > radius) continue;
+        within++;
+        double l = (double)p->radius[i] + p->radius[j], along = ax * *e0x + ay * *e0y, gap = along - l;
+        if (along <= 0 || gap >= best || fabs(*e0x * ay - *e0y * ax) > l) continue;
+        if (p->ex[j] * *e0x + p->ey[j] * *e0y >= -0.5) continue;
+        best = gap, oncoming = true;
+    }
+    if (!oncoming || within > 256 || !(reach > 0)) return;
+    double turn = 2.0 * (1.0 - fmax(best, 0) / reach);
+    double dx = *e0x + turn * *e0y, dy = *e0y - turn * *e0x, norm = sqrt(dx * dx + dy * dy);
+    *e0x = dx / norm, *e0y = dy / norm;
+}
+
+// One step of the model by definition: every pair, libm exp, no grid, the keep-right turn,
+// the step limit (the step ends before the direction's own component u·e, with every
+// repulsion term following its exponential law along the step, would reach zero; found by
+// the same bisection as the model, in double precision). Walls are far away.
 static void reference_step(const gops_pedestrians_t *p, const gops_walk_params_t *prm, float dt)
 {
     uint32_t n = p->count;
@@ -229,6 +255,8 @@ static void reference_step(const gops_pedestrians_t *p, const gops_walk_params_t
         ref.x[i] = p->x[i], ref.y[i] = p->y[i];
         if (p->ex[i] == 0 && p->ey[i] == 0) continue;
         float radius = fminf(prm->cutoff_m, p->radius[i] + rmax + fmaxf(p->v0[i] * prm->time_gap_s, reach));
+        double e0x = p->ex[i], e0y = p->ey[i];
+        keep_right_reference(p, prm, i, radius, &e0x, &e0y);
         double rx = 0, ry = 0;
         for (uint32_t j = 0; j < n; j++) {
             if (j == i) continue;
@@ -238,7 +266,7 @@ static void reference_step(const gops_pedestrians_t *p, const gops_walk_params_t
             double w = prm->neighbour_strength * exp((l - d) / prm->neighbour_range_m) / d;
             rx += w * dx, ry += w * dy;
         }
-        double dirx = p->ex[i] + rx, diry = p->ey[i] + ry, norm = sqrt(dirx * dirx + diry * diry);
+        double dirx = e0x + rx, diry = e0y + ry, norm = sqrt(dirx * dirx + diry * diry);
         double ex = dirx / norm, ey = diry / norm, s = INFINITY;
         uint32_t terms = 0;
         for (uint32_t j = 0; j < n; j++) {
@@ -257,7 +285,7 @@ static void reference_step(const gops_pedestrians_t *p, const gops_walk_params_t
         double lo = 0, hi = step, delta = step;
         bool cut = false;
         for (int it = 0; it < 9; it++) { // the kernel's bisection for the point where u·e = 0
-            double f = p->ex[i] * ex + p->ey[i] * ey;
+            double f = e0x * ex + e0y * ey;
             for (uint32_t m = 0; m < terms; m++) f += cj[m] * exp(-delta * kj[m]);
             if (f > 0) {
                 if (it == 0) break;
