@@ -17,8 +17,9 @@
 // goes to the traffic model too, which blocks only the lanes within 2 m of it.
 //
 // Holding: a pedestrian outside every zone whose next step (v0·dt plus 0.2 m, along the
-// desired direction) would enter a signalised zone showing don't walk stands still (its
-// desired direction is zeroed) unless its tolerance (crossings.h) has run out and no
+// desired direction) would enter a zone showing don't walk (a signal, or an unsignalised
+// crossing where the waiting drivers' patience ran out, traffic/crossings.c) stands still
+// (its desired direction is zeroed) unless its tolerance (crossings.h) has run out and no
 // vehicle is about to reach the crossing. The tolerance is drawn from a hash of the run's
 // seed, the pedestrian's id, the crossing and the tick the wait began, so the draws use no
 // random stream and do not depend on order or thread count.
@@ -369,7 +370,7 @@ void gops_crowd_crossings_before_walk(gops_world_t *world, gops_pedestrians_t *p
         double ax = p->x[i] + p->ex[i] * reach, ay = p->y[i] + p->ey[i] * reach;
         // The crossing the next step enters (one leg, as after_walk counts it).
         uint32_t c = zone_at(k, b, e, ax, ay);
-        if (c == UINT32_MAX || !k->zones[c].signalised || gops_traffic_crossing_walk(k->trf, c)) continue;
+        if (c == UINT32_MAX || gops_traffic_crossing_walk(k->trf, c)) continue; // (unsignalised: letting vehicles go)
         rec_t *r = find_rec(k, p->id[i]);
         if (!r && !(r = add_rec(k, p->id[i]))) continue;
         r->seen = 1;

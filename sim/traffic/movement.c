@@ -321,8 +321,14 @@ void trf_enter_arc(gops_traffic_t *trf, uint32_t i, uint32_t arc)
     uint32_t nb = gops_routing_next(&trf->routing, trf->net, d, arc, V->id[i], 0);
     if (nb == GOPS_TNET_NONE && V->purpose[i] != GOPS_PURPOSE_BUS_STOP) {
         // The destination cannot be reached (closures): leave the map instead, or drive on.
-        for (int tries = 0; tries < 4 && nb == GOPS_TNET_NONE; tries++) {
-            uint16_t e = trf_demand_exit(trf, GOPS_TNET_NONE);
+        // First where this arc leaves it: a random exit could lie behind the closure, and a
+        // driver at the edge of the map with nowhere to go stood there until the stuck
+        // limit (a taxi on the summit's closed motorcade route, for 5 minutes).
+        uint32_t here = trf->places.gateway_of_node[trf->net->arcs[arc].to];
+        for (int tries = 0; tries < 5 && nb == GOPS_TNET_NONE; tries++) {
+            uint16_t e = tries == 0 ? (here == GOPS_TNET_NONE ? GOPS_ROUTE_NONE : trf->places.gateways[here].dest)
+                                    : trf_demand_exit(trf, GOPS_TNET_NONE);
+            if (tries == 0 && e == GOPS_ROUTE_NONE) continue;
             if (e == GOPS_ROUTE_NONE) break;
             nb = gops_routing_next(&trf->routing, trf->net, e, arc, V->id[i], 0);
             if (nb != GOPS_TNET_NONE || (gops_routing_is_target(&trf->routing, e, arc, &st) && st >= V->s[i])) {
@@ -595,7 +601,10 @@ void trf_move(gops_traffic_t *trf)
         V->s[i] = trf->s_next[i];
         V->v[i] = trf->v_next[i];
         if (V->lc_timer[i] > 0) V->lc_timer[i] -= dt;
-        if (trf->why[i] == STOP_FOR_PEDS && V->v[i] < 1.0f && !trf->warming) trf->crossings.vehicle_delay_s += dt;
+        if (trf->why[i] == STOP_FOR_PEDS && V->v[i] < 1.0f) {
+            trf_crossings_note_held(trf, i);
+            if (!trf->warming) trf->crossings.vehicle_delay_s += dt;
+        }
         if (V->state[i] == GOPS_VSTATE_DWELL) {
             if (!trf->warming && gops_vclass_is_motor((gops_vclass_t)V->cls[i])) trf->lane_blocked_s += dt;
             V->dwell[i] -= dt;

@@ -421,6 +421,7 @@ static void step_once(gops_traffic_t *trf)
     trf_junctions_update(trf);
     if (trf_lane_changes(trf)) trf_index_refresh(trf);
     trf_move(trf);
+    trf_crossings_after_move(trf);
     trf_index_refresh(trf);
     if (!trf->warming)
         for (uint32_t a = 0; a < trf->net->arc_count; a++)

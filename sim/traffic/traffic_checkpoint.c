@@ -41,6 +41,8 @@ void gops_traffic_save(const gops_world_t *world, const void *state, gops_ckpt_w
     GOPS_CKPT_PUT_ARRAY(w, "traffic.cross.present", C->present, C->count);
     GOPS_CKPT_PUT_ARRAY(w, "traffic.cross.half", C->half, 2 * (uint64_t)C->count);
     GOPS_CKPT_PUT_ARRAY(w, "traffic.cross.walk", C->walk, C->count);
+    GOPS_CKPT_PUT_ARRAY(w, "traffic.cross.held", C->held_s, C->count);
+    GOPS_CKPT_PUT_ARRAY(w, "traffic.cross.yield", C->yield_s, C->count);
     GOPS_CKPT_PUT_ARRAY(w, "traffic.cross.q", C->q, C->count);
     for (uint32_t c = 0; c < C->count; c++) {
         GOPS_CKPT_PUT_ARRAY(w, "traffic.cross.deadline", C->q[c].deadline, C->q[c].waiting);
@@ -127,6 +129,8 @@ void gops_traffic_load(gops_world_t *world, void *state, gops_ckpt_reader_t *r)
     trf->places.gateway_of_node = fresh.places.gateway_of_node;
     trf->crossings.present = fresh.crossings.present, trf->crossings.half = fresh.crossings.half;
     trf->crossings.walk = fresh.crossings.walk, trf->crossings.q = fresh.crossings.q;
+    trf->crossings.held_s = fresh.crossings.held_s, trf->crossings.yield_s = fresh.crossings.yield_s;
+    trf->crossings.held_now = fresh.crossings.held_now;
     trf_measures_t *M = &trf->measures;
     M->cur = fresh.measures.cur, M->ring = fresh.measures.ring, M->queue_m = fresh.measures.queue_m;
     M->on_arc = fresh.measures.on_arc, M->tti = fresh.measures.tti, M->flow_vph = fresh.measures.flow_vph;
@@ -180,6 +184,8 @@ void gops_traffic_load(gops_world_t *world, void *state, gops_ckpt_reader_t *r)
     GOPS_CKPT_GET_ARRAY(r, "traffic.cross.present", C->present, C->count);
     GOPS_CKPT_GET_ARRAY(r, "traffic.cross.half", C->half, 2 * (uint64_t)C->count);
     GOPS_CKPT_GET_ARRAY(r, "traffic.cross.walk", C->walk, C->count);
+    GOPS_CKPT_GET_ARRAY(r, "traffic.cross.held", C->held_s, C->count);
+    GOPS_CKPT_GET_ARRAY(r, "traffic.cross.yield", C->yield_s, C->count);
     trf_ped_queue_t *q = gops_ckpt_get_alloc(r, "traffic.cross.q", sizeof *q, C->count, C->count);
     for (uint32_t c = 0; q && c < C->count; c++) {
         trf_ped_queue_t *mine = &C->q[c];

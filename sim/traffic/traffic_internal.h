@@ -74,6 +74,9 @@ typedef struct trf_crossings {
     /// over the lanes leaving it. Vehicles yield to the half they drive over.
     uint32_t *half;
     uint8_t *walk;         ///< walk (1) or don't walk now
+    float *held_s;         ///< s vehicles have stood for pedestrians (drivers' patience; runs down when none does)
+    float *yield_s;        ///< s left of pedestrians letting the held vehicles through (don't walk)
+    uint8_t *held_now;     ///< scratch: a vehicle stood for pedestrians at the crossing this step
     bool external;         ///< the crowd sets `present`
     trf_ped_queue_t *q;    ///< stand-in state per crossing
     uint64_t crossed, on_red;
@@ -297,6 +300,10 @@ void trf_move(gops_traffic_t *trf);
 gops_status_t trf_crossings_init(gops_traffic_t *trf, gops_error_t *err);
 void trf_crossings_free(gops_traffic_t *trf);
 void trf_crossings_update(gops_traffic_t *trf);
+/// After the vehicles moved: marks the crossing vehicle i stood at for pedestrians.
+void trf_crossings_note_held(gops_traffic_t *trf, uint32_t i);
+/// After the vehicles moved: the drivers' patience at crossings (crossings.c).
+void trf_crossings_after_move(gops_traffic_t *trf);
 /// Measures (measures.c).
 gops_status_t trf_measures_init(gops_traffic_t *trf, gops_error_t *err);
 void trf_measures_free(gops_traffic_t *trf);

@@ -8,7 +8,8 @@
 // (3) vehicles yield in the lanes within 2 m of where the crowd's pedestrians stand, not in
 // every lane of the half (all of them only when the crowd gives no position). And (4), met
 // on the way: a road a scenario closes is cleared of double-parked cars, which drive off
-// instead of standing on through the closure (the summit's motorcade route).
+// instead of standing on through the closure (the summit's motorcade route). (5) Drivers'
+// patience: an endless stream of pedestrians on a crossing does not hold vehicles for ever.
 #include "fixture.h"
 #include "crowd/crossings.h"
 #include "crowd/crowd.h"
@@ -256,6 +257,47 @@ START_TEST(closure_clears_double_parking)
 }
 END_TEST
 
+// ---- (5) drivers' patience --------------------------------------------------------------------
+
+// Where vehicle `id` is: its arc, or UINT32_MAX once it has left the network.
+static uint32_t arc_of(const gops_traffic_t *t, uint32_t id)
+{
+    for (uint32_t i = 0; i < t->veh.count; i++)
+        if (t->veh.id[i] == id) return t->net->lanes[t->veh.lane[i]].arc;
+    return UINT32_MAX;
+}
+
+// People on both halves of the west crossing every step, without a break: a car arriving
+// from the west gets through once its driver's patience (15 s stood for pedestrians) runs
+// out, while arriving pedestrians see "don't walk"; with a crossing that empties now and
+// then, vehicles simply wait for the gaps.
+START_TEST(drivers_patience_ends_an_endless_stream)
+{
+    gops_traffic_t *t;
+    gops_world_t *w = coupled_t(1, &t);
+    uint32_t west = leg(t, -1, 0), arc = t->net->crossings[west].arc_in;
+    uint32_t id = gops_traffic_spawn(t, GOPS_VCLASS_CAR, arc, 0, 20, 0, gops_traffic_node_near(t, 60, 0, 1));
+    ck_assert_uint_ne(id, 0);
+    double through_at = -1, held_before = 0;
+    bool dont_walk_seen = false;
+    for (int k = 0; k < 600 && through_at < 0; k++) { // 300 s
+        gops_traffic_crossing_set_halves(t, west, 3, 3);
+        gops_traffic_step(t);
+        dont_walk_seen |= !gops_traffic_crossing_walk(t, west) && t->crossings.yield_s[west] > 0;
+        if (arc_of(t, id) != arc) through_at = gops_traffic_time(t);
+    }
+    gops_traffic_counts_t c;
+    gops_traffic_counts(t, &c);
+    held_before = c.vehicle_delay_pedestrians_s;
+    printf("drivers' patience: the car from the west got past an endless stream of pedestrians after %.1f s "
+           "(%.1f s of it stopped for them)\n", through_at, held_before);
+    ck_assert_msg(through_at > 0, "still held after 300 s");
+    ck_assert(dont_walk_seen);
+    ck_assert_double_ge(held_before, 15.0 - 0.5); // it did wait its patience out first
+    gops_world_destroy(w);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("traffic_crowd_coupling");
@@ -265,6 +307,7 @@ static Suite *suite(void)
     tcase_add_test(tc, box_pedestrian_holds_one_leg);
     tcase_add_test(tc, yield_in_the_lanes_people_are_in);
     tcase_add_test(tc, closure_clears_double_parking);
+    tcase_add_test(tc, drivers_patience_ends_an_endless_stream);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -121,7 +121,9 @@ START_TEST(yield_to_pedestrians)
     ck_assert_double_gt(info.x, M->stop_pos - M->length);
     uint32_t car = gops_traffic_spawn(t, GOPS_VCLASS_CAR, major, 0, M->length - 120, 13.9, east);
     gops_traffic_crossing_set_present(t, crossing, 3);
-    for (int step = 0; step < 60; step++) { // 30 s with people on the crossing
+    // 22 s with people on the crossing: it stands for them from about 10 s, less than the
+    // drivers' patience (15 s stood; test_traffic_crowd_coupling.c has what comes after).
+    for (int step = 0; step < 44; step++) {
         gops_world_step(w);
         uint32_t i = index_of(t, car);
         ck_assert_uint_eq(t->net->lanes[t->veh.lane[i]].arc, major);
@@ -165,7 +167,7 @@ START_TEST(exit_crossing_stops_turners)
     uint32_t out = t->veh.next_arc[i];
     ck_assert_uint_eq(trf_turn_kind(t->net, major, out), GOPS_TURN_LEFT);
     gops_traffic_crossing_set_present(t, t->net->arcs[out].crossing_start, 2);
-    for (int step = 0; step < 60; step++) gops_world_step(w);
+    for (int step = 0; step < 44; step++) gops_world_step(w); // within the drivers' patience
     i = index_of(t, car);
     ck_assert_uint_eq(t->net->lanes[t->veh.lane[i]].arc, major);
     ck_assert_float_lt(t->veh.v[i], 0.1f);
