@@ -9,9 +9,11 @@
 -- What the centre does, as scripted here:
 --   17:00  emergency mode (FACTS.md): emergency staffing, call-in lags and patrol patterns
 --   22:30  traffic control: the roundabout and its short links close to vehicles
---   on every density warning on the plaza or Dehua Street: public-address guidance from the
---          nearest speakers sends a share of the people there to the metro exits, and the
---          malls facing the plaza and Dehua Street meter their doors (60 persons a minute)
+--   on every density warning on the tower island, the plaza or Dehua Street: public-address
+--          guidance from the speakers covering it sends a share of the people there to the
+--          metro exits; the plaza or Dehua Street closes to newcomers for 15 minutes (those
+--          on their way choose another stop); the malls facing the plaza and Dehua Street
+--          meter their doors (60 persons a minute)
 --   00:40  traffic control lifted
 --
 --   gridops run scenarios/new_year_eve.lua          # 16:00-01:00, the whole evening
@@ -45,11 +47,17 @@ local ROUNDABOUT_LINKS = { "road-ring" }
 at("22:30", function() for _, r in ipairs(ROUNDABOUT_LINKS) do close_road(r) end end)
 at("00:40", function() for _, r in ipairs(ROUNDABOUT_LINKS) do open_road(r) end end)
 
--- Guidance and metering on density warnings. The plaza's and Dehua Street's speakers.
+-- Guidance, metering and closing to newcomers on density warnings. The speakers that cover
+-- each area (within 60 m of it): the tower island, the plaza south of it, Dehua Street.
 local SPEAKERS = {
-  ["二七广场"] = { "pa-01", "pa-02", "pa-03", "pa-15" },
-  ["德化街"] = { "pa-04", "pa-05", "pa-06", "pa-07", "pa-08" },
+  ["二七纪念塔及广场"] = { "pa-01", "pa-02", "pa-03" },
+  ["二七广场"] = { "pa-02", "pa-04", "pa-05", "pa-06" },
+  ["德化街"] = { "pa-05", "pa-07", "pa-08", "pa-09" },
 }
+-- Where the countdown crowds gather: a warning there closes the place to newcomers for
+-- 15 minutes (those on their way choose another stop; those there stay).
+local GATHERING_PLACE = { ["二七广场"] = "plaza-tower-south", ["德化街"] = "ped-dehua" }
+local closed_until = {}
 -- The malls facing the plaza and Dehua Street: their doors are metered so that atriums do
 -- not fill with people pushed off the street (the model meters building entrances, not the
 -- metro stations' stairs).
@@ -65,6 +73,17 @@ on("density_warning", function(ev)
     broadcasts = broadcasts + 1
   end
   set_kpi("guidance_broadcasts", broadcasts)
+  local place = GATHERING_PLACE[ev.area]
+  if place then
+    if not closed_until[place] then close_entrance(place) end
+    closed_until[place] = elapsed() + 900
+    at("+15m", function()
+      if closed_until[place] and elapsed() >= closed_until[place] then
+        reopen_entrance(place)
+        closed_until[place] = nil
+      end
+    end)
+  end
   if not metered then
     for _, e in ipairs(METERED) do meter(e, 60) end
     metered = true
