@@ -51,7 +51,8 @@ gops_status_t trf_crossings_init(gops_traffic_t *trf, gops_error_t *err)
     C->held_s = calloc(C->count + 1, sizeof *C->held_s);
     C->yield_s = calloc(C->count + 1, sizeof *C->yield_s);
     C->held_now = calloc(C->count + 1, sizeof *C->held_now);
-    if (!C->present || !C->half || !C->walk || !C->q || !C->held_s || !C->yield_s || !C->held_now) return gops_error_set(err, GOPS_NOMEM, "traffic crossings: out of memory");
+    if (!C->present || !C->half || !C->walk || !C->q || !C->held_s || !C->yield_s || !C->held_now)
+        return gops_error_set(err, GOPS_NOMEM, "traffic crossings: out of memory");
     static const float class_weight[GOPS_ROAD_CLASS_COUNT] = {1.5f, 1.0f, 0.6f, 0.3f};
     for (uint32_t c = 0; c < C->count; c++) {
         const gops_tnet_arc_t *A = &trf->net->arcs[trf->net->crossings[c].arc_out];
