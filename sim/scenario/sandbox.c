@@ -17,9 +17,11 @@
 // count hook then raises on every instruction, so pcall, xpcall and coroutines cannot
 // swallow the abort. __gc finalizers are refused, because Lua runs them with hooks off.
 // Library functions that loop in C over an integer range (table.move, insert, remove,
-// concat, sort; string.rep of "") charge that work to the budget. Known limit: Lua's
-// pattern matcher (string.find, match, gmatch, gsub) runs in C, so a pathological pattern
-// can run long unseen by the budget; its memory stays capped.
+// concat, sort; string.rep of "") charge that work to the budget, and every byte allocated
+// is charged too (ALLOC_BYTES_PER_INSTRUCTION), for the C functions that fill what they
+// allocate (string.rep, upper, format, concatenation). Known limit: Lua's pattern matcher
+// (string.find, match, gmatch, gsub) runs in C, so a pathological pattern can run long
+// unseen by the budget; its memory stays capped.
 #include "scenario/sandbox.h"
 
 #include "core/assert.h"
@@ -41,6 +43,11 @@ _Static_assert(sizeof(lua_Integer) == sizeof(int64_t), "math.random assumes 64-b
 #define MIB (KIB * KIB)
 /// Largest scenario file run_file reads (bytes); real scenarios are a few KiB.
 #define SCENARIO_FILE_MAX (16 * MIB)
+/// Bytes allocated that count as one instruction. string.rep("x", 1 << 20) in a loop under
+/// pcall ran 100,000 one-megabyte fills on a 1,000,000-instruction budget (about 4 minutes;
+/// a fuzzing find): memory the C library fills costs time the instruction count never saw.
+/// At 16 bytes an instruction, a full 16 MB memory cap is about a million instructions.
+#define ALLOC_BYTES_PER_INSTRUCTION 16u
 /// Instructions between two count-hook calls: the budget overshoots by at most this.
 #define HOOK_STEP 1000
 /// Context named in messages for the top level of a file or string chunk.
@@ -125,6 +132,9 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         void *grown = realloc(ptr, nsize);
         if (!grown) return NULL;
         sb->used += nsize - old;
+        // Library functions fill what they allocate in C, unseen by the count hook: charge the
+        // bytes to the budget (the next count hook ends the call when it is spent).
+        sb->executed += (nsize - old) / ALLOC_BYTES_PER_INSTRUCTION;
         // The emergency collection freed enough: the refusal was garbage, not data.
         if (is_retry) sb->abort = sb->abort_before_refusal;
         return grown;
