@@ -46,8 +46,9 @@ _Static_assert(sizeof(lua_Integer) == sizeof(int64_t), "math.random assumes 64-b
 /// Bytes allocated that count as one instruction. string.rep("x", 1 << 20) in a loop under
 /// pcall ran 100,000 one-megabyte fills on a 1,000,000-instruction budget (about 4 minutes;
 /// a fuzzing find): memory the C library fills costs time the instruction count never saw.
-/// At 16 bytes an instruction, a full 16 MB memory cap is about a million instructions.
-#define ALLOC_BYTES_PER_INSTRUCTION 16u
+/// At 64 bytes an instruction a full 16 MB memory cap is about 262,000 instructions, so a
+/// scenario that fills its memory still meets the memory cap first (the clearer message).
+#define ALLOC_BYTES_PER_INSTRUCTION 64u
 /// Instructions between two count-hook calls: the budget overshoots by at most this.
 #define HOOK_STEP 1000
 /// Context named in messages for the top level of a file or string chunk.
@@ -104,6 +105,8 @@ static int hook_step_for(uint64_t budget)
     return budget < HOOK_STEP ? (int)budget : HOOK_STEP;
 }
 
+static void count_hook(lua_State *L, lua_Debug *ar);
+
 static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     gops_sandbox_t *sb = ud;
@@ -133,8 +136,12 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         if (!grown) return NULL;
         sb->used += nsize - old;
         // Library functions fill what they allocate in C, unseen by the count hook: charge the
-        // bytes to the budget (the next count hook ends the call when it is spent).
+        // bytes to the budget. Once it is spent, the main thread's next instruction runs the
+        // count hook, which ends the call (lua_sethook may be called at any time; a loop in
+        // a coroutine is stopped within its hook period instead).
         sb->executed += (nsize - old) / ALLOC_BYTES_PER_INSTRUCTION;
+        if (sb->executed > sb->limits.instructions_per_call && sb->abort == ABORT_NONE && sb->L)
+            lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, 1);
         // The emergency collection freed enough: the refusal was garbage, not data.
         if (is_retry) sb->abort = sb->abort_before_refusal;
         return grown;
