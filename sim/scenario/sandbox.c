@@ -126,6 +126,9 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
             // memory": a request past the cap means its data does not fit.
             if (!is_retry) sb->abort_before_refusal = sb->abort;
             if (sb->abort == ABORT_NONE) sb->abort = ABORT_MEMORY;
+            // The next instruction ends the call, not the next count hook: a loop that catches
+            // the error could otherwise repeat the work that filled the cap a thousand times.
+            if (sb->L) lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, 1);
             sb->retry_pending = 1;
             sb->refused_ptr = ptr;
             sb->refused_osize = osize;
