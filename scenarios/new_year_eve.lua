@@ -55,9 +55,19 @@ local SPEAKERS = {
   ["德化街"] = { "pa-05", "pa-07", "pa-08", "pa-09" },
 }
 -- Where the countdown crowds gather: a warning there closes the place to newcomers for
--- 15 minutes (those on their way choose another stop; those there stay).
+-- 15 minutes (those on their way choose another stop; those there stay); it reopens at the
+-- first whole minute after that.
 local GATHERING_PLACE = { ["二七广场"] = "plaza-tower-south", ["德化街"] = "ped-dehua" }
+local PLACES = { "plaza-tower-south", "ped-dehua" }
 local closed_until = {}
+every("1m", function() -- registered here, not in the warning hook, so checkpoints can hold it
+  for _, place in ipairs(PLACES) do
+    if closed_until[place] and elapsed() >= closed_until[place] then
+      reopen_entrance(place)
+      closed_until[place] = nil
+    end
+  end
+end)
 -- The malls facing the plaza and Dehua Street: their doors are metered so that atriums do
 -- not fill with people pushed off the street (the model meters building entrances, not the
 -- metro stations' stairs).
@@ -77,12 +87,6 @@ on("density_warning", function(ev)
   if place then
     if not closed_until[place] then close_entrance(place) end
     closed_until[place] = elapsed() + 900
-    at("+15m", function()
-      if closed_until[place] and elapsed() >= closed_until[place] then
-        reopen_entrance(place)
-        closed_until[place] = nil
-      end
-    end)
   end
   if not metered then
     for _, e in ipairs(METERED) do meter(e, 60) end
