@@ -209,9 +209,8 @@ static void mark_lanes(gops_traffic_t *trf, uint32_t arc, double u, uint8_t flag
 static void mark_halves(gops_traffic_t *trf, uint32_t c)
 {
     const gops_tnet_crossing_t *X = &trf->net->crossings[c];
-    const uint32_t *half = &trf->crossings.half[2 * c];
     for (int side = 0; side < 2; side++) {
-        if (half[side] == 0) continue;
+        if (!trf_crossing_holds(trf, c, side)) continue;
         const gops_tnet_arc_t *A = &trf->net->arcs[side ? X->arc_out : X->arc_in];
         uint8_t crowd = side ? TRF_LANE_CROWD_START : TRF_LANE_CROWD_END, flag = side ? TRF_LANE_PEDS_START : TRF_LANE_PEDS_END;
         bool placed = false;
@@ -325,6 +324,6 @@ void trf_crossings_update(gops_traffic_t *trf)
     for (uint32_t c = 0; c < C->count; c++) {
         C->walk[c] = walk_now(trf, c);
         if (standin) stand_in(trf, c, rate);
-        else if (!(C->yield_s[c] > 0)) mark_halves(trf, c); // drivers edge through those still on it
+        else mark_halves(trf, c);
     }
 }

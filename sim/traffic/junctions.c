@@ -55,9 +55,7 @@ void trf_junctions_update(gops_traffic_t *trf)
             if (st == GOPS_SIGNAL_RED) go |= TRF_GO_RED;
             else if (st == GOPS_SIGNAL_YELLOW) go |= TRF_GO_YELLOW;
         }
-        if (A->crossing_start != GOPS_TNET_NONE && trf->crossings.half[2 * A->crossing_start + 1] > 0 &&
-            !(trf->crossings.yield_s[A->crossing_start] > 0))
-            go |= TRF_GO_PEDS;
+        if (A->crossing_start != GOPS_TNET_NONE && trf_crossing_holds(trf, A->crossing_start, 1)) go |= TRF_GO_PEDS;
         // Lanes of an arc are contiguous, non-motor lane last: any vehicle waiting there?
         uint32_t waiting = trf->index.start[A->first_lane + A->lanes + 1] - trf->index.start[A->first_lane];
         trf->arc_tta[a] = INFINITY;

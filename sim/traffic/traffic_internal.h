@@ -232,6 +232,12 @@ struct gops_traffic {
 
 /// Time of day (s after midnight, may pass 86400 on later days).
 static inline double trf_tod(const gops_traffic_t *trf) { return trf->tod0 + trf->t; }
+/// True when pedestrians on half `side` (0 approach, 1 exit) of crossing c hold vehicles:
+/// someone is on it and the drivers are not edging through (crossings.c, drivers' patience).
+static inline bool trf_crossing_holds(const gops_traffic_t *trf, uint32_t c, int side)
+{
+    return trf->crossings.half[2 * c + (uint32_t)side] > 0 && !(trf->crossings.yield_s[c] > 0);
+}
 /// Desired speed (m/s) of vehicle i on arc A: its share of the limit, at most the class's
 /// top speed, walking pace where pedestrians block the arc.
 static inline float trf_desired_speed(const gops_traffic_t *trf, uint32_t i, const gops_tnet_arc_t *A, uint32_t arc)
