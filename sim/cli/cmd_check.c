@@ -90,9 +90,11 @@ static bool collect(file_list_t *list, const char *path)
     file_list_t here = {0};
     struct dirent *e;
     char child[2048];
+    size_t len = strlen(path);
+    const char *sep = len > 0 && path[len - 1] == '/' ? "" : "/"; // "scenarios/" lists scenarios/x.lua
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.') continue;
-        snprintf(child, sizeof child, "%s/%s", path, e->d_name);
+        snprintf(child, sizeof child, "%s%s%s", path, sep, e->d_name);
         struct stat cs;
         if (stat(child, &cs) != 0) continue;
         if (S_ISDIR(cs.st_mode) || is_lua(e->d_name)) add_path(&here, child);

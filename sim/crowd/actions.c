@@ -29,7 +29,7 @@ gops_status_t gops_crowd_compute_field(gops_crowd_t *c, uint16_t dest, gops_erro
     const destination_cells_t *dc = &c->dest_cells[dest];
     if (dc->count == 0) return GOPS_OK; // unreachable destination (e.g. every door closed): an empty field
     c->field_computations++;
-    return gops_field_compute_directed(c->district->walk, dc->cells, dc->count, c->masks.blocked, NULL,
+    return gops_field_compute_directed(c->district->walk, dc->cells, dc->count, c->masks.blocked, c->field_speed,
                                        c->masks.allowed, &c->fields[dest], err);
 }
 
@@ -50,7 +50,7 @@ static void field_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user
         job->out[k] = (gops_field_t){0};
         job->status[k] = dc->count == 0 ? GOPS_OK
                                         : gops_field_compute_directed(c->district->walk, dc->cells, dc->count,
-                                                                      c->masks.blocked, NULL, c->masks.allowed,
+                                                                      c->masks.blocked, c->field_speed, c->masks.allowed,
                                                                       &job->out[k], &job->errors[k]);
     }
 }

@@ -16,13 +16,17 @@
 // 6.2 to 7.3 (30-minute means). b < 0 is the approach half, b ≥ 0 the exit half; b itself
 // goes to the traffic model too, which blocks only the lanes within 2 m of it.
 //
-// Holding: a pedestrian outside every zone whose next step (v0·dt plus 0.2 m, along the
-// desired direction) would enter a zone showing don't walk (a signal, or an unsignalised
-// crossing where the waiting drivers' patience ran out, traffic/crossings.c) stands still
-// (its desired direction is zeroed) unless its tolerance (crossings.h) has run out and no
-// vehicle is about to reach the crossing. The tolerance is drawn from a hash of the run's
-// seed, the pedestrian's id, the crossing and the tick the wait began, so the draws use no
-// random stream and do not depend on order or thread count.
+// Holding: a pedestrian whose next step (v0·dt plus 0.2 m, along the desired direction)
+// would enter a zone showing don't walk (a signal, or an unsignalised crossing where the
+// waiting drivers' patience ran out, traffic/crossings.c) from outside it — from the kerb,
+// or from another leg's zone inside the box — stands still (its desired direction is
+// zeroed) unless its tolerance (crossings.h) has run out and no vehicle is about to reach
+// the crossing. Holding only at the kerb let whoever was already on one leg's crossing walk
+// on into the next leg's on don't walk, in front of its green traffic: on the weekday
+// evening (17:30-18:10, with the crowd) most pedestrians standing on a signalised crossing
+// on don't walk had come that way, and the congestion index reached 10. The tolerance is
+// drawn from a hash of the run's seed, the pedestrian's id, the crossing and the tick the
+// wait began, so the draws use no random stream and do not depend on order or thread count.
 //
 // State per pedestrian (waiting at a kerb, or on a crossing) is kept by pedestrian id in a
 // sorted array; pedestrians are visited in index order. Crossings are bucketed in a 16 m
@@ -364,13 +368,14 @@ void gops_crowd_crossings_before_walk(gops_world_t *world, gops_pedestrians_t *p
         uint32_t b, e;
         bucket(k, p->x[i], p->y[i], &b, &e);
         if (b == e) continue;
-        bool inside = zone_at(k, b, e, p->x[i], p->y[i]) != UINT32_MAX;
-        if (inside || (p->ex[i] == 0 && p->ey[i] == 0)) continue; // never stranded on the road
+        if (p->ex[i] == 0 && p->ey[i] == 0) continue;
+        uint32_t now = zone_at(k, b, e, p->x[i], p->y[i]);
         double reach = p->v0[i] * dt + KERB_GAP_M;
         double ax = p->x[i] + p->ex[i] * reach, ay = p->y[i] + p->ey[i] * reach;
         // The crossing the next step enters (one leg, as after_walk counts it).
         uint32_t c = zone_at(k, b, e, ax, ay);
-        if (c == UINT32_MAX || gops_traffic_crossing_walk(k->trf, c)) continue; // (unsignalised: letting vehicles go)
+        // Unsignalised crossings walk unless their drivers' patience ran out.
+        if (c == UINT32_MAX || c == now || gops_traffic_crossing_walk(k->trf, c)) continue;
         rec_t *r = find_rec(k, p->id[i]);
         if (!r && !(r = add_rec(k, p->id[i]))) continue;
         r->seen = 1;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Pedestrians at the traffic model's crossings: the crowd's side of the coupling. Before
-// each walk step it holds pedestrians at the kerb of a signalised crossing that shows don't
-// walk (a share of them cross on red after waiting, by a waiting-time rule); after the step
+// each walk step it holds pedestrians at the kerb (or, inside a junction's box, at the edge
+// of the leg they are on) of a signalised crossing that shows don't walk (a share of them
+// cross on red after waiting, by a waiting-time rule); after the step
 // it tells the traffic model how many pedestrians stand on each half of each crossing (so
 // vehicles yield to them) and who finished crossing, and how many of them started on red.
 // It does not move anyone (walk.c does), route anyone, or decide what vehicles do.

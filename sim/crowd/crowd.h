@@ -23,6 +23,8 @@ typedef struct gops_crowd_params {
     float spawn_jitter_m;          ///< new pedestrians appear within this distance of their door, m
     bool roam;                     ///< pedestrians without a visitor record pick a new destination on
                                    ///< arrival (benchmarks: people walking between destinations)
+    float junction_box_speed;      ///< relative speed (0, 1] the routing fields give a junction's box
+                                   ///< outside the crosswalks in line with the sidewalks (1: no detour)
 } gops_crowd_params_t;
 
 /// Defaults for a kind of day (demand of that day; walking, density and lines defaults).

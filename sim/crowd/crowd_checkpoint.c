@@ -103,6 +103,7 @@ void gops_crowd_load(gops_world_t *world, void *state, gops_ckpt_reader_t *r)
     c->wall = fresh.wall;
     c->walk = fresh.walk;
     c->fields = fresh.fields;
+    c->field_speed = fresh.field_speed;
     c->dest_cells = fresh.dest_cells;
     c->dest_capacity = fresh.dest_capacity;
     c->demand = fresh.demand;

@@ -46,6 +46,7 @@ struct gops_crowd {
     gops_field_t wall;
     gops_walk_context_t walk;
     gops_field_t *fields;           ///< by destination index
+    float *field_speed;             ///< by walkable index: relative speed in the fields (NULL: 1 everywhere)
     destination_cells_t *dest_cells; ///< by destination index
     uint16_t dest_count, dest_capacity;
 

@@ -40,6 +40,8 @@ typedef struct gops_walkable {
     uint32_t *rank;             ///< walkable cells in the words before each word
     uint32_t count;             ///< walkable cells
     uint32_t *cells;            ///< walkable index -> cell id, ascending
+    uint8_t *junction_box;      ///< walkable index -> 1 when only a junction's crossing disc makes
+                                ///< it walkable (not a sidewalk in line, plaza or walkway)
     uint32_t *component;        ///< walkable index -> component (4-connected)
     uint32_t component_count;   ///< numbered in order of their first cell id
     uint32_t *component_size;   ///< cells per component
@@ -56,8 +58,11 @@ gops_walkable_def_t gops_walkable_def_default(void);
 /// the sidewalk, each side by line direction, square at the line's ends, round at bends),
 /// or in a crossing disc at a node shared by two or more roads (radius: the widest
 /// half-carriageway plus non-motor lane there, plus the margin), and not inside any
-/// building. The raster covers the map bounds grown by the widest road reach. Fails with GOPS_BAD_VALUE for a cell size out of range, GOPS_MAP for an empty or
-/// too large map, GOPS_NOMEM when memory runs out.
+/// building. Disc cells that nothing else makes walkable are marked junction_box (except at
+/// roundabouts, whose discs are where people step over the ring).
+/// The raster covers the map bounds grown by the widest road reach. Fails with
+/// GOPS_BAD_VALUE for a cell size out of range, GOPS_MAP for an empty or too large map,
+/// GOPS_NOMEM when memory runs out.
 gops_walkable_t *gops_walkable_build(const gops_map_t *map, const gops_walkable_def_t *def,
                                      gops_error_t *err);
 void gops_walkable_destroy(gops_walkable_t *walk);

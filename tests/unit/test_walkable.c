@@ -155,6 +155,14 @@ static bool walkable_at(const gops_walkable_t *w, double x, double y)
     return c != GOPS_WALKABLE_NONE && gops_walkable_is_set(w, c);
 }
 
+// True when (x, y) is walkable only as part of a junction's box (not a sidewalk in line).
+static bool box_at(const gops_walkable_t *w, double x, double y)
+{
+    uint32_t c = gops_walkable_cell_at(w, (gops_point_t){x, y});
+    uint32_t i = c == GOPS_WALKABLE_NONE ? GOPS_WALKABLE_NONE : gops_walkable_index(w, c);
+    return i != GOPS_WALKABLE_NONE && w->junction_box[i];
+}
+
 // ---- areas --------------------------------------------------------------------------
 
 START_TEST(plaza_minus_building)
@@ -391,6 +399,12 @@ START_TEST(crossing_at_shared_node)
         ck_assert(walkable_at(w, 45.2, 44.2));  // the side street's sidewalk meets the south one
         ck_assert(walkable_at(w, 52.5, 45.2));  // the south sidewalk crosses the side street
         ck_assert(!walkable_at(w, 50.5, 40.5)); // the side street's carriageway
+        // The disc's cells off the sidewalks are the junction's box; the sidewalks in line
+        // (where people cross) and those along the streets are not.
+        ck_assert(box_at(w, 50.5, 50.5) == (shared != 0));
+        ck_assert(!box_at(w, 52.5, 45.2));
+        ck_assert(!box_at(w, 45.2, 44.2));
+        ck_assert(!box_at(w, 20.5, 44.2));
         gops_walkable_destroy(w);
         map_free(m);
     }
@@ -403,6 +417,7 @@ START_TEST(crossing_at_shared_node)
     gops_walkable_t *w = build_cell(m, 1.0);
     ck_assert(!walkable_at(w, 50.5, 50.5));
     ck_assert(walkable_at(w, 45.2, 50.5)); // the north-south street's west sidewalk, across
+    ck_assert(!box_at(w, 45.2, 50.5));
     gops_walkable_destroy(w);
     map_free(m);
 }
