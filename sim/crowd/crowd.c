@@ -141,9 +141,10 @@ static void remove_ped(gops_crowd_t *c, uint32_t i)
 // Destinations and their fields.
 
 // People cross a junction on the crosswalks in line with the sidewalks, not diagonally
-// through the box: the routing fields price the rest of the crossing disc (world/walkable.h)
-// at junction_box_speed, so a field leads round the box unless cutting it saves more than
-// the penalty; the box stays walkable for avoiding others and for a packed square's overflow.
+// through the box: the routing fields price a junction's box (world/walkable.h; not a
+// roundabout's ring crossings, the only way onto its island) at junction_box_speed, so a
+// field leads round the box unless cutting it saves more than the penalty; the box stays
+// walkable for avoiding others and for a packed square's overflow.
 // Cutting through was the main way pedestrians came to stand in the path of green traffic:
 // on the weekday evening the people on a signalised crossing's zone on don't walk had mostly
 // come into it from another leg's zone inside the box.
@@ -151,13 +152,13 @@ static gops_status_t field_speed(gops_crowd_t *c, gops_error_t *err)
 {
     const gops_walkable_t *w = c->district->walk;
     float slow = c->params.junction_box_speed;
-    if (!w->junction_box || !(slow < 1.0f)) return GOPS_OK;
+    if (!w->junction || !(slow < 1.0f)) return GOPS_OK;
     uint32_t boxed = 0;
-    for (uint32_t i = 0; i < w->count; i++) boxed += w->junction_box[i];
+    for (uint32_t i = 0; i < w->count; i++) boxed += w->junction[i] == GOPS_JUNCTION_CELL_BOX;
     if (boxed == 0) return GOPS_OK;
     if (!(c->field_speed = malloc(w->count * sizeof *c->field_speed)))
         return gops_error_set(err, GOPS_NOMEM, "out of memory for the crowd's field speeds");
-    for (uint32_t i = 0; i < w->count; i++) c->field_speed[i] = w->junction_box[i] ? slow : 1.0f;
+    for (uint32_t i = 0; i < w->count; i++) c->field_speed[i] = w->junction[i] == GOPS_JUNCTION_CELL_BOX ? slow : 1.0f;
     return GOPS_OK;
 }
 

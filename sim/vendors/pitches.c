@@ -84,6 +84,15 @@ static bool on_carriageway(const gops_map_t *map, gops_point_t c)
     return false;
 }
 
+// A junction's crossing disc off the sidewalks (the box, a roundabout's ring crossing) is
+// carriageway people walk over, not a pitch. on_carriageway() measures from the road centre
+// lines, which leave parts of the discs uncovered where roads meet at an angle: on the Erqi
+// map some crossing sites had pitch cells there.
+static bool in_junction(const gops_walkable_t *w, uint32_t k)
+{
+    return w->junction && w->junction[k] != GOPS_JUNCTION_CELL_NONE;
+}
+
 static bool in_guidance_point(const gops_map_t *map, gops_point_t c)
 {
     for (uint32_t i = 0; i < map->feature_count; i++) {
@@ -126,8 +135,10 @@ static bool add_site(builder_t *b, gops_site_kind_t kind, int32_t feature, gops_
             if (!gops_walkable_is_set(w, cell)) continue;
             gops_point_t c = gops_walkable_centre(w, cell);
             double dx = c.x - at.x, dy = c.y - at.y;
-            if (dx * dx + dy * dy > r * r || on_carriageway(map, c) || in_guidance_point(map, c)) continue;
-            if (!push_cell(b, gops_walkable_index(w, cell))) return false;
+            uint32_t k = gops_walkable_index(w, cell);
+            if (dx * dx + dy * dy > r * r || on_carriageway(map, c) || in_junction(w, k) || in_guidance_point(map, c))
+                continue;
+            if (!push_cell(b, k)) return false;
         }
     uint32_t count = b->s->cell_total - first;
     if (count == 0) return true;

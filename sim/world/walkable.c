@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-// While painting, each cell holds 0 (not walkable), 1 (walkable), JUNCTION_BOX (walkable
-// only as part of a junction's crossing disc) or 2 + k (a sidewalk of the k-th road, pending
-// the clearing of that road's own carriageway).
+// While painting, each cell holds 0 (not walkable), 1 (walkable), JUNCTION_BOX or
+// JUNCTION_RING (walkable only as part of a junction's crossing disc) or 2 + k (a sidewalk
+// of the k-th road, pending the clearing of that road's own carriageway).
 typedef struct raster {
     double min_x, min_y, cell;
     int32_t nx, ny;
@@ -23,6 +23,7 @@ typedef struct raster {
 } raster_t;
 
 #define JUNCTION_BOX UINT32_MAX
+#define JUNCTION_RING (UINT32_MAX - 1)
 
 // How a shape is painted: cells equal to `only` (any cell when `any`) become `value`.
 typedef struct brush {
@@ -302,10 +303,10 @@ static gops_status_t paint(raster_t *r, const gops_map_t *map, const gops_road_g
         node_reach[edge->to] = fmax(node_reach[edge->to], reach);
     }
     // A roundabout's discs are where people step over the ring, not a box they could cut
-    // through: only other junctions get JUNCTION_BOX cells.
+    // through: they are told apart.
     for (uint32_t v = 0; v < graph->node_count; v++)
         if (graph->nodes[v].road_count >= 2) {
-            uint32_t value = graph->nodes[v].control == GOPS_JUNCTION_ROUNDABOUT ? 1 : JUNCTION_BOX;
+            uint32_t value = graph->nodes[v].control == GOPS_JUNCTION_ROUNDABOUT ? JUNCTION_RING : JUNCTION_BOX;
             paint_ring_sector(r, graph->nodes[v].at, 0, node_reach[v] + def->crossing_margin_m,
                               NULL, NULL, (brush_t){.any = false, .only = 0, .value = value});
         }
@@ -339,12 +340,14 @@ static gops_status_t pack(gops_walkable_t *w, const raster_t *r, gops_error_t *e
     }
     w->count = count;
     w->cells = malloc((size_t)(count + 1) * sizeof *w->cells);
-    w->junction_box = malloc((size_t)(count + 1) * sizeof *w->junction_box);
-    if (!w->cells || !w->junction_box) return gops_error_set(err, GOPS_NOMEM, "walkable raster: out of memory");
+    w->junction = malloc((size_t)(count + 1) * sizeof *w->junction);
+    if (!w->cells || !w->junction) return gops_error_set(err, GOPS_NOMEM, "walkable raster: out of memory");
     uint32_t i = 0;
     for (size_t c = 0; c < cells; c++)
         if (r->m[c]) {
-            w->junction_box[i] = r->m[c] == JUNCTION_BOX;
+            w->junction[i] = r->m[c] == JUNCTION_BOX    ? GOPS_JUNCTION_CELL_BOX
+                           : r->m[c] == JUNCTION_RING ? GOPS_JUNCTION_CELL_RING
+                                                      : GOPS_JUNCTION_CELL_NONE;
             w->cells[i++] = (uint32_t)c;
         }
     return GOPS_OK;
@@ -512,7 +515,7 @@ void gops_walkable_destroy(gops_walkable_t *w)
     free(w->bits);
     free(w->rank);
     free(w->cells);
-    free(w->junction_box);
+    free(w->junction);
     free(w->component);
     free(w->component_size);
     free(w->anchors);

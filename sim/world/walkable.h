@@ -30,6 +30,13 @@ typedef struct gops_walkable_anchor {
     double snap_m;      ///< m, from the feature's point to the snapped cell's centre
 } gops_walkable_anchor_t;
 
+/// What a walkable cell is at a junction (gops_walkable_t.junction).
+typedef enum gops_junction_cell {
+    GOPS_JUNCTION_CELL_NONE = 0, ///< a sidewalk (in line across a road too), plaza or walkway
+    GOPS_JUNCTION_CELL_BOX,      ///< a junction's box: carriageway walkable only as its crossing disc
+    GOPS_JUNCTION_CELL_RING,     ///< the same at a roundabout's node: where people step over the ring
+} gops_junction_cell_t;
+
 /// Cell (cx, cy) covers [min_x + cx·cell, min_x + (cx+1)·cell) × [min_y + cy·cell, ...);
 /// its id is cy·nx + cx. A cell is walkable when its centre is.
 typedef struct gops_walkable {
@@ -40,8 +47,8 @@ typedef struct gops_walkable {
     uint32_t *rank;             ///< walkable cells in the words before each word
     uint32_t count;             ///< walkable cells
     uint32_t *cells;            ///< walkable index -> cell id, ascending
-    uint8_t *junction_box;      ///< walkable index -> 1 when only a junction's crossing disc makes
-                                ///< it walkable (not a sidewalk in line, plaza or walkway)
+    uint8_t *junction;          ///< walkable index -> gops_junction_cell_t: whether only a
+                                ///< junction's crossing disc makes it walkable, and which kind
     uint32_t *component;        ///< walkable index -> component (4-connected)
     uint32_t component_count;   ///< numbered in order of their first cell id
     uint32_t *component_size;   ///< cells per component
@@ -58,8 +65,9 @@ gops_walkable_def_t gops_walkable_def_default(void);
 /// the sidewalk, each side by line direction, square at the line's ends, round at bends),
 /// or in a crossing disc at a node shared by two or more roads (radius: the widest
 /// half-carriageway plus non-motor lane there, plus the margin), and not inside any
-/// building. Disc cells that nothing else makes walkable are marked junction_box (except at
-/// roundabouts, whose discs are where people step over the ring).
+/// building. Disc cells that nothing else makes walkable (not a sidewalk in line, plaza or
+/// walkway) are marked in `junction`: the box of a junction, or at a roundabout the place
+/// where people step over the ring.
 /// The raster covers the map bounds grown by the widest road reach. Fails with
 /// GOPS_BAD_VALUE for a cell size out of range, GOPS_MAP for an empty or too large map,
 /// GOPS_NOMEM when memory runs out.

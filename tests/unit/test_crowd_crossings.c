@@ -260,7 +260,7 @@ static uint32_t box_steps(bool traffic, float box_speed, double *last_out)
             uint32_t c = gops_walkable_cell_at(w, (gops_point_t){p->x[i], p->y[i]});
             uint32_t k = c == GOPS_WALKABLE_NONE ? GOPS_WALKABLE_NONE : gops_walkable_index(w, c);
             // The box between the side road's kerbs, off both crosswalks over the main road.
-            steps += k != GOPS_WALKABLE_NONE && w->junction_box[k] && fabsf(p->x[i]) < 3.0f;
+            steps += k != GOPS_WALKABLE_NONE && w->junction[k] == GOPS_JUNCTION_CELL_BOX && fabsf(p->x[i]) < 3.0f;
         }
         if (gops_crowd_exit_count(r.crowd, r.exit, NULL) == 20) {
             *last_out = gops_world_elapsed(r.w);

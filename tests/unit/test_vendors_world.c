@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The vendors model on the Erqi map with the crowd: sites of every kind, KPIs and gauges
+// The vendors model on the Erqi map with the crowd: sites of every kind (none pitched on a
+// junction's crossing disc), KPIs and gauges
 // present, the same state hash on 1 and 2 threads and for the same seed (another seed
 // differs), with the stand-in patrol and with the operations model, whose own vending
 // arrivals are switched off while the vendors' incidents reach it; reports reach the centre
@@ -94,6 +95,21 @@ START_TEST(test_sites_on_erqi)
     for (uint32_t k = 0; k < s->count; k++) kinds[s->sites[k].kind]++;
     ck_assert_uint_eq(kinds[GOPS_SITE_METRO_EXIT], 8); // the map's 8 metro exits
     ck_assert_uint_gt(kinds[GOPS_SITE_CROSSING], 10);
+    // Crossing sites lie at junctions: their pitch cells keep off the junctions' crossing
+    // discs (boxes, the roundabout's ring crossings), walkable and within reach though they are.
+    const gops_walkable_t *walk = gops_world_district(w)->walk;
+    uint32_t disc_near = 0;
+    for (uint32_t k = 0; k < s->count; k++) {
+        if (s->sites[k].kind != GOPS_SITE_CROSSING) continue;
+        for (uint32_t c = 0; c < s->sites[k].cell_count; c++)
+            ck_assert_int_eq(walk->junction[s->cells[s->sites[k].first_cell + c]], GOPS_JUNCTION_CELL_NONE);
+        for (uint32_t i = 0; i < walk->count; i++) {
+            gops_point_t at = gops_walkable_centre(walk, walk->cells[i]);
+            disc_near += walk->junction[i] != GOPS_JUNCTION_CELL_NONE &&
+                         hypot(at.x - s->sites[k].at.x, at.y - s->sites[k].at.y) <= p.pitches.site_radius_m;
+        }
+    }
+    ck_assert_uint_gt(disc_near, 100); // what the rule keeps them off
     ck_assert_uint_gt(kinds[GOPS_SITE_TOWER_PLAZA], 10);
     ck_assert_uint_eq(gops_vendors_stalls(v)->stall_count, 97);
     // 97 licence holders, then the largest mobile pool over modes (120 on holidays).

@@ -160,7 +160,7 @@ static bool box_at(const gops_walkable_t *w, double x, double y)
 {
     uint32_t c = gops_walkable_cell_at(w, (gops_point_t){x, y});
     uint32_t i = c == GOPS_WALKABLE_NONE ? GOPS_WALKABLE_NONE : gops_walkable_index(w, c);
-    return i != GOPS_WALKABLE_NONE && w->junction_box[i];
+    return i != GOPS_WALKABLE_NONE && w->junction[i] == GOPS_JUNCTION_CELL_BOX;
 }
 
 // ---- areas --------------------------------------------------------------------------
