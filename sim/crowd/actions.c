@@ -26,15 +26,22 @@
 gops_status_t gops_crowd_compute_field(gops_crowd_t *c, uint16_t dest, gops_error_t *err)
 {
     gops_field_free(&c->fields[dest]);
+    gops_field_t *priced = dest < c->route.field_count ? &c->route.fields[dest] : NULL;
+    if (priced) gops_field_free(priced); // until recomputed below, walkers use the distance field
     const destination_cells_t *dc = &c->dest_cells[dest];
     if (dc->count == 0) return GOPS_OK; // unreachable destination (e.g. every door closed): an empty field
     c->field_computations++;
-    return gops_field_compute_directed(c->district->walk, dc->cells, dc->count, c->masks.blocked, c->field_speed,
-                                       c->masks.allowed, &c->fields[dest], err);
+    gops_status_t st = gops_field_compute_directed(c->district->walk, dc->cells, dc->count, c->masks.blocked,
+                                                   c->field_speed, c->masks.allowed, &c->fields[dest], err);
+    if (st == GOPS_OK && priced && c->route.speed)
+        st = gops_field_compute_directed(c->district->walk, dc->cells, dc->count, c->masks.blocked, c->route.speed,
+                                         c->masks.allowed, priced, err);
+    return st;
 }
 
 typedef struct field_job {
     gops_crowd_t *c;
+    const float *speed;     ///< by walkable index, may be NULL
     gops_field_t *out;      ///< by destination
     gops_status_t *status;  ///< by destination
     gops_error_t *errors;   ///< by destination
@@ -50,21 +57,20 @@ static void field_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user
         job->out[k] = (gops_field_t){0};
         job->status[k] = dc->count == 0 ? GOPS_OK
                                         : gops_field_compute_directed(c->district->walk, dc->cells, dc->count,
-                                                                      c->masks.blocked, c->field_speed, c->masks.allowed,
+                                                                      c->masks.blocked, job->speed, c->masks.allowed,
                                                                       &job->out[k], &job->errors[k]);
     }
 }
 
-// Every destination's field under the current masks, in parallel (each field is a pure
-// function of its sources and the masks). On failure the old fields stay.
-static gops_status_t rebuild_fields(gops_crowd_t *c, gops_error_t *err)
+gops_status_t gops_crowd_compute_fields(gops_crowd_t *c, const float *speed, gops_field_t *fields, gops_error_t *err)
 {
     uint32_t n = c->dest_count;
     if (n == 0) return GOPS_OK;
-    field_job_t job = {c, calloc(n, sizeof *job.out), calloc(n, sizeof *job.status), calloc(n, sizeof *job.errors)};
+    field_job_t job = {c, speed, calloc(n, sizeof *job.out), calloc(n, sizeof *job.status),
+                       calloc(n, sizeof *job.errors)};
     gops_status_t st = GOPS_OK;
     if (!job.out || !job.status || !job.errors) {
-        st = gops_error_set(err, GOPS_NOMEM, "out of memory rebuilding %u crowd fields", n);
+        st = gops_error_set(err, GOPS_NOMEM, "out of memory computing %u crowd fields", n);
         goto cleanup;
     }
     gops_parallel_for(n, c->world->def.threads, field_range, &job);
@@ -76,9 +82,8 @@ static gops_status_t rebuild_fields(gops_crowd_t *c, gops_error_t *err)
         }
     for (uint32_t k = 0; k < n; k++) {
         if (st == GOPS_OK) {
-            gops_field_free(&c->fields[k]);
-            c->fields[k] = job.out[k];
-            c->field_computations += c->dest_cells[k].count > 0;
+            gops_field_free(&fields[k]);
+            fields[k] = job.out[k];
         } else {
             gops_field_free(&job.out[k]);
         }
@@ -88,6 +93,16 @@ cleanup:
     free(job.status);
     free(job.errors);
     return st;
+}
+
+// Every destination's distance field under the current masks, and the priced fields with
+// them (each field is a pure function of its sources, the masks and the speeds).
+static gops_status_t rebuild_fields(gops_crowd_t *c, gops_error_t *err)
+{
+    gops_status_t st = gops_crowd_compute_fields(c, c->field_speed, c->fields, err);
+    if (st != GOPS_OK) return st;
+    for (uint16_t k = 0; k < c->dest_count; k++) c->field_computations += c->dest_cells[k].count > 0;
+    return gops_crowd_route_reprice(c, err);
 }
 
 // The way out of closed areas: distance to the nearest open cell, through anything but
@@ -506,6 +521,7 @@ void gops_crowd_action_stats(const gops_crowd_t *c, gops_crowd_action_stats_t *o
     memset(out, 0, sizeof *out);
     out->field_computations = c->field_computations;
     out->geometry_rebuilds = c->geometry_rebuilds;
+    out->route_refreshes = c->route.refreshes;
     out->obstacle_rebuilds = c->obstacles.rebuilds;
     out->blocked_cells = c->masks.blocked_count;
     out->one_way_cells = c->masks.one_way_count;

@@ -91,7 +91,8 @@ const gops_choice_group_t *gops_crowd_choice_group(const gops_crowd_t *crowd, co
 void gops_crowd_set_obstacles(gops_crowd_t *crowd, const gops_disc_t *discs, uint32_t n, uint64_t version);
 
 typedef struct gops_crowd_action_stats {
-    uint64_t field_computations; ///< destination fields computed since attach, startup included
+    uint64_t field_computations; ///< destination distance fields computed since attach, startup included
+    uint64_t route_refreshes;    ///< times the fields priced by crowding were recomputed (route.h)
     uint64_t geometry_rebuilds;  ///< times every field was rebuilt for changed geometry
     uint64_t obstacle_rebuilds;  ///< times the obstacle index was rebuilt
     uint32_t blocked_cells;      ///< cells closed or under barriers now

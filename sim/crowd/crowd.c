@@ -45,6 +45,7 @@ gops_crowd_params_t gops_crowd_params_default(gops_day_kind_t day)
         .arrive_radius_m = 1.0f,
         .spawn_jitter_m = 1.5f,
         .junction_box_speed = 0.35f,
+        .route = gops_route_params_default(),
     };
 }
 
@@ -574,7 +575,8 @@ static inline const gops_field_t *walk_field(const gops_crowd_t *c, uint32_t i)
     if (c->leave.dist && gops_crowd_in_closure(c, p->x[i], p->y[i])) return NULL;
     uint16_t dest = p->dest[i];
     if (dest == GOPS_NO_DEST || dest >= c->dest_count || !c->fields[dest].dist) return NULL;
-    return &c->fields[dest];
+    const gops_field_t *priced = gops_crowd_route_field(c, dest);
+    return priced && !gops_crowd_route_crowded_at(c, p->x[i], p->y[i]) ? priced : &c->fields[dest];
 }
 
 // Everyone walk_field() leaves out.
@@ -628,11 +630,18 @@ typedef struct route_batch {
 static void route_batch(gops_crowd_t *c, route_batch_t *b)
 {
     gops_pedestrians_t *p = &c->peds;
-    gops_field_sample_descent_n(c->district->walk, b->field, b->x, b->y, b->count, b->d, b->dx, b->dy);
+    const gops_walkable_t *w = c->district->walk;
+    gops_field_sample_descent_n(w, b->field, b->x, b->y, b->count, b->d, b->dx, b->dy);
     float arrive = c->params.arrive_radius_m;
+    // A priced field's value is a time at 1 m/s, never below the walking distance but up to
+    // 1 / (slowest priced speed) times it: arrival is judged on the distance field.
+    float priced_reach = arrive / c->route.slowest;
     for (uint32_t k = 0; k < b->count; k++) {
         uint32_t i = b->ped[k];
-        bool arrived = b->d[k] <= arrive;
+        const gops_field_t *distance = &c->fields[c->peds.dest[i]];
+        bool arrived = b->d[k] <= arrive ||
+                       (b->field[k] != distance && b->d[k] <= priced_reach &&
+                        gops_field_sample(w, distance, b->x[k], b->y[k]) <= arrive);
         c->arrived[i] = arrived;
         p->ex[i] = arrived ? 0 : b->dx[k];
         p->ey[i] = arrived ? 0 : b->dy[k];
@@ -811,6 +820,7 @@ static void measure(gops_crowd_t *c, double end_s)
 
     gops_density_window_t win;
     if (!gops_density_step(c->density, p->x, p->y, p->count, end_s, &win)) return;
+    gops_crowd_route_window(c);
     const gops_density_totals_t *tot = gops_density_totals(c->density);
     gops_kpis_set(k, GOPS_KPI_PEAK_DENSITY_PPM2, tot->peak.ppm2);
     gops_kpis_set(k, GOPS_KPI_CELL_MINUTES_ABOVE_4PPM2, tot->cell_minutes_above);
@@ -841,6 +851,7 @@ static void crowd_step(gops_world_t *world, void *state, double dt)
     gops_error_t err;
     if (place_newcomers(c, day_s, elapsed, dt, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
     if (gops_crowd_actions_step(c, elapsed, dt, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
+    if (gops_crowd_route_step(c, elapsed, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
     if (!reserve_side(c, c->peds.count)) return;
     route_all(c);
     if (handle_arrivals(c, day_s, elapsed, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
@@ -886,6 +897,7 @@ static void crowd_destroy(void *state)
     free(c->field_speed);
     free(c->dest_cells);
     gops_crowd_actions_free(c);
+    gops_crowd_route_free(c);
     gops_field_free(&c->wall);
     gops_walk_context_free(&c->walk);
     gops_pedestrians_free(&c->peds);
@@ -964,6 +976,8 @@ gops_crowd_t *gops_crowd_attach(gops_world_t *world, const gops_crowd_params_t *
     c->walk.obstacles = &c->obstacles;
     if (!(c->density = gops_density_create(&c->params.density, d->walk, d->map, world->def.tick_s, err))) goto fail;
     if (field_speed(c, err) != GOPS_OK) goto fail;
+    c->route.params = c->params.route;
+    if (gops_crowd_route_init(c, err) != GOPS_OK) goto fail;
     if (params->visitors) {
         if (!(c->demand = gops_demand_create(d->map, &c->params.demand, world->def.seed, err))) goto fail;
         if (build_demand_destinations(c, err) != GOPS_OK) goto fail;

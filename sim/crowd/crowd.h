@@ -10,6 +10,7 @@
 #include "crowd/demand.h"
 #include "crowd/density.h"
 #include "crowd/pedestrians.h"
+#include "crowd/route.h"
 #include "crowd/walk.h"
 #include "gridops/gridops.h"
 
@@ -25,6 +26,7 @@ typedef struct gops_crowd_params {
                                    ///< arrival (benchmarks: people walking between destinations)
     float junction_box_speed;      ///< relative speed (0, 1] the routing fields give a junction's box
                                    ///< outside the crosswalks in line with the sidewalks (1: no detour)
+    gops_route_params_t route;     ///< routing fields priced by measured crowding (route.h)
 } gops_crowd_params_t;
 
 /// Defaults for a kind of day (demand of that day; walking, density and lines defaults).

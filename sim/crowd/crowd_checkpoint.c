@@ -2,8 +2,8 @@
 // The crowd subsystem's checkpoint (crowd_checkpoint.h): pedestrians (all their arrays),
 // their side state (mode, lingering spot), the visitor map, lab exits and queued spawns,
 // destination cells (doors can close), demand with buildings, density, counting lines, the
-// overlay of closures, closed doors, obstacle discs, broadcasts and congestion choices.
-// Not stored, rebuilt: distance fields, masks, the wall distance and the way out of closed
+// overlay of closures, closed doors, obstacle discs, broadcasts, congestion choices and the
+// routing speeds with their density sums. Not stored, rebuilt: distance and priced fields, masks, the wall distance and the way out of closed
 // areas (from the overlay and the destination cells), the obstacle index, scratch arrays.
 // One corner is not exact: a closure changed by an on() hook in the tick just before the
 // checkpoint is rebuilt at once on resume rather than at the next crowd step, so a hook of
@@ -52,6 +52,38 @@ void gops_crowd_save(const gops_world_t *world, const void *state, gops_ckpt_wri
     for (uint32_t i = 0; i < c->guidance.count; i++)
         GOPS_CKPT_PUT_ARRAY(w, "crowd.broadcast.ids", c->guidance.items[i].ids, c->guidance.items[i].id_capacity);
     GOPS_CKPT_PUT_ARRAY(w, "crowd.choices", c->choice.groups, c->choice.count);
+    const gops_route_t *rt = &c->route;
+    GOPS_CKPT_PUT_ARRAY(w, "crowd.route.sum_ppm2", rt->sum_ppm2, rt->sum_ppm2 ? rt->cells : 0);
+    GOPS_CKPT_PUT_ARRAY(w, "crowd.route.speed", rt->speed, rt->speed ? c->district->walk->count : 0);
+    GOPS_CKPT_PUT_ARRAY(w, "crowd.route.crowded", rt->crowded, rt->speed ? c->district->walk->count : 0);
+}
+
+/// Congestion routing: sums and speeds as saved (the priced fields are recomputed from them
+/// by the caller); the cell map is this object's own.
+static void load_route(gops_crowd_t *c, const gops_route_t *fresh, gops_ckpt_reader_t *r)
+{
+    gops_route_t *rt = &c->route;
+    uint32_t walkable = c->district->walk->count;
+    rt->cell_of = fresh->cell_of;
+    for (uint16_t k = 0; k < fresh->field_count; k++) gops_field_free(&fresh->fields[k]);
+    free(fresh->fields), free(fresh->speed), free(fresh->crowded);
+    rt->fields = NULL;
+    rt->field_count = 0;
+    uint64_t sums = gops_ckpt_peek_count(r, "crowd.route.sum_ppm2");
+    if ((sums != 0 && sums != fresh->cells) || (sums != 0) != (fresh->sum_ppm2 != NULL))
+        gops_ckpt_fail(r, "congestion routing over %llu density cells, expected %u (was the scenario or the map "
+                       "changed?)",
+                       (unsigned long long)sums, fresh->sum_ppm2 ? fresh->cells : 0);
+    free(fresh->sum_ppm2);
+    rt->sum_ppm2 = gops_ckpt_get_alloc(r, "crowd.route.sum_ppm2", sizeof *rt->sum_ppm2, sums, sums);
+    uint64_t speeds = gops_ckpt_peek_count(r, "crowd.route.speed");
+    if (speeds != 0 && speeds != walkable)
+        gops_ckpt_fail(r, "routing speeds for %llu walkable cells, expected %u (was the map changed?)",
+                       (unsigned long long)speeds, walkable);
+    rt->speed = gops_ckpt_get_alloc(r, "crowd.route.speed", sizeof *rt->speed, speeds, speeds);
+    rt->crowded = gops_ckpt_get_alloc(r, "crowd.route.crowded", sizeof *rt->crowded, speeds, speeds);
+    if (!speeds) free(rt->speed), free(rt->crowded), rt->speed = NULL, rt->crowded = NULL;
+    if (!sums) free(rt->sum_ppm2), rt->sum_ppm2 = NULL;
 }
 
 /// Obstacle discs: the saved set, indexed again; version and counters as saved.
@@ -206,8 +238,10 @@ void gops_crowd_load(gops_world_t *world, void *state, gops_ckpt_reader_t *r)
     gops_choice_free(&fresh.choice);
     GOPS_CKPT_LOAD_ARRAY(r, "crowd.choices", c->choice.groups, c->choice.count, c->choice.count);
 
-    // What derives from the overlay and the destination cells.
-    if (!gops_ckpt_failed(r) && (c->overlay || c->entrance_closed)) {
+    load_route(c, &fresh.route, r);
+
+    // What derives from the overlay, the destination cells and the routing speeds.
+    if (!gops_ckpt_failed(r) && (c->overlay || c->entrance_closed || c->route.speed)) {
         gops_error_t err;
         if (gops_crowd_actions_restore(c, &err) != GOPS_OK) gops_ckpt_fail(r, "crowd fields: %s", err.message);
     }

@@ -12,6 +12,7 @@
 #include "crowd/obstacles.h"
 #include "crowd/overlay.h"
 #include "crowd/room.h"
+#include "crowd/route.h"
 #include "world/district.h"
 
 /// What a pedestrian is doing; kept beside the pedestrian arrays, moved with them.
@@ -73,11 +74,13 @@ struct gops_crowd {
     gops_overlay_masks_t masks;     ///< the overlay rasterised (empty arrays when nothing is in force)
     gops_field_t leave;             ///< walking distance out of closed areas (empty when none)
     uint8_t *entrance_closed;       ///< by feature index: entrance closed (NULL until the first)
-    uint64_t field_computations;    ///< destination fields computed since attach, startup included
+    uint64_t field_computations;    ///< destination distance fields computed since attach, startup
+                                    ///< included (priced fields: route.refreshes)
     uint64_t geometry_rebuilds;     ///< rebuilds of every field for changed geometry
     gops_obstacles_t obstacles;     ///< discs other models publish (vendor stalls)
     gops_guidance_t guidance;
     gops_choice_t choice;
+    gops_route_t route;             ///< fields priced by measured crowding (route.c)
 };
 
 /// Actions' part of a tick (actions.c), before routing: rebuilds masks and fields when the
@@ -91,6 +94,23 @@ bool gops_crowd_exit_admits(gops_crowd_t *c, lab_exit_t *e, double now_s, double
 void gops_crowd_actions_free(gops_crowd_t *c);
 /// The destination's field from its cells under the current masks (counted).
 gops_status_t gops_crowd_compute_field(gops_crowd_t *c, uint16_t dest, gops_error_t *err);
+
+/// Every destination's field under the current masks at per-walkable-cell `speed` (may be
+/// NULL) into fields[0, dest_count), in parallel; on failure `fields` stay as they were.
+gops_status_t gops_crowd_compute_fields(gops_crowd_t *c, const float *speed, gops_field_t *fields, gops_error_t *err);
+
+/// Congestion routing (route.c): set-up after the density grid exists; a density window
+/// closed (sums it); the refresh at the start of a crowd tick (`now_s`: s after the start);
+/// the priced fields recomputed at the speeds in use (geometry changed, or a resume); the
+/// priced field of a destination or NULL (walkers then descend the distance field).
+gops_status_t gops_crowd_route_init(gops_crowd_t *c, gops_error_t *err);
+void gops_crowd_route_window(gops_crowd_t *c);
+gops_status_t gops_crowd_route_step(gops_crowd_t *c, double now_s, gops_error_t *err);
+gops_status_t gops_crowd_route_reprice(gops_crowd_t *c, gops_error_t *err);
+const gops_field_t *gops_crowd_route_field(const gops_crowd_t *c, uint16_t dest);
+/// Whether (x, y) (m) lies on a cell the priced fields call crowded (false when none are in use).
+bool gops_crowd_route_crowded_at(const gops_crowd_t *c, float x, float y);
+void gops_crowd_route_free(gops_crowd_t *c);
 
 /// Guidance and choice steps (guidance.c, choice.c).
 void gops_guidance_step(gops_crowd_t *c, double now_s);

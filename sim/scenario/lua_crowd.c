@@ -917,13 +917,14 @@ static int lua_choice_switches(lua_State *L)
     return 2;
 }
 
-/// crowd_geometry() -> { field_computations, geometry_rebuilds, blocked_cells, one_way_cells }
+/// crowd_geometry() -> { field_computations, geometry_rebuilds, blocked_cells, one_way_cells,
+/// route_refreshes }
 static int lua_crowd_geometry(lua_State *L)
 {
     gops_crowd_t *c = need_crowd(L, "crowd_geometry");
     gops_crowd_action_stats_t st;
     gops_crowd_action_stats(c, &st);
-    lua_createtable(L, 0, 4);
+    lua_createtable(L, 0, 5);
     lua_pushinteger(L, (lua_Integer)st.field_computations);
     lua_setfield(L, -2, "field_computations");
     lua_pushinteger(L, (lua_Integer)st.geometry_rebuilds);
@@ -932,6 +933,8 @@ static int lua_crowd_geometry(lua_State *L)
     lua_setfield(L, -2, "blocked_cells");
     lua_pushinteger(L, st.one_way_cells);
     lua_setfield(L, -2, "one_way_cells");
+    lua_pushinteger(L, (lua_Integer)st.route_refreshes);
+    lua_setfield(L, -2, "route_refreshes");
     return 1;
 }
 

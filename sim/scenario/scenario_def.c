@@ -35,10 +35,12 @@ static const field_t fields[] = {
     {"crowd.junction_box_speed", F_NUMBER, "a relative speed (0.05..1) routing gives a junction's box off its crosswalks"},
     {"crowd.neighbour_range_m", F_NUMBER, "a repulsion range in m (0.01..1)"},
     {"crowd.neighbour_strength", F_NUMBER, "a repulsion strength (0..50)"},
+    {"crowd.route_every_s", F_NUMBER, "a refresh interval in s (0 = off, 1..3600) of the fields priced by crowding"},
+    {"crowd.route_min_speed", F_NUMBER, "the lowest relative speed (0.01..1) a crowd gives the priced fields"},
     {"crowd.time_gap_s", F_NUMBER, "a time gap in s (0.1..3)"},
     {"crowd.visitors", F_NUMBER, "unique visitors a day (0..5000000)"},
-    {"crowd.warn_hold_s", F_NUMBER, "a hold time in s (0..3600)"},
     {"crowd.warm_start", F_BOOL, "true or false (start with the visitors already there; default true)"},
+    {"crowd.warn_hold_s", F_NUMBER, "a hold time in s (0..3600)"},
     {"crowd.warn_ppm2", F_NUMBER, "a density in persons/m² (0.5..10)"},
     {"day", F_DAY, "weekday or holiday"},
     {"description", F_TEXT, "a text"},
@@ -189,6 +191,7 @@ static bool set_number(gops_scenario_def_t *def, const char *key, double v)
         {"nav_cell_m", 0.1, 10}, {"crowd.arrive_radius_m", 0.05, 5}, {"crowd.density_cell_m", 0.5, 2},
         {"crowd.density_window_s", 1, 120}, {"crowd.junction_box_speed", 0.05, 1},
         {"crowd.neighbour_range_m", 0.01, 1}, {"crowd.neighbour_strength", 0, 50},
+        {"crowd.route_every_s", 0, 3600}, {"crowd.route_min_speed", 0.01, 1},
         {"crowd.time_gap_s", 0.1, 3}, {"crowd.visitors", 0, 5e6}, {"crowd.warn_hold_s", 0, 3600},
         {"crowd.warn_ppm2", 0.5, 10}, {"ops.rain_mm_h", 0, 200}, {"traffic.demand_scale", 0, 10},
         {"ops.density_trigger_ppm2", 0, 10}, {"ops.density_trigger_enter_min", 0, 1440},
@@ -204,6 +207,10 @@ static bool set_number(gops_scenario_def_t *def, const char *key, double v)
         else if (strcmp(key, "crowd.junction_box_speed") == 0) c->junction_box_speed = (float)v;
         else if (strcmp(key, "crowd.neighbour_range_m") == 0) c->walk.neighbour_range_m = (float)v;
         else if (strcmp(key, "crowd.neighbour_strength") == 0) c->walk.neighbour_strength = (float)v;
+        else if (strcmp(key, "crowd.route_every_s") == 0) {
+            if (v > 0 && v < 1) return false; // 0 (off) or at least a second
+            c->route.every_s = v;
+        } else if (strcmp(key, "crowd.route_min_speed") == 0) c->route.min_speed = (float)v;
         else if (strcmp(key, "crowd.time_gap_s") == 0) c->walk.time_gap_s = (float)v;
         else if (strcmp(key, "crowd.visitors") == 0) c->demand.daily_visitors = v;
         else if (strcmp(key, "crowd.warn_hold_s") == 0) c->density.warn_hold_s = v;
