@@ -67,6 +67,7 @@ static const field_t fields[] = {
     {"traffic", F_BOOL, "true or false (simulate vehicles; default true with a map)"},
     {"traffic.demand_scale", F_NUMBER, "a factor on every traffic demand rate (0..10)"},
     {"vendors", F_BOOL, "true or false (simulate street vendors and guidance points; default true with a map)"},
+    {"vendors.clear_width_m", F_NUMBER, "walkway in m (0..20) a street vendor leaves free beside its cart"},
     {"vendors.complaints_per_ped_h", F_NUMBER, "complaints per pedestrian-hour near a street vendor (0..1)"},
     {"vendors.comply", F_NUMBER, "P(a vendor who meets enforcement goes to a free stall next to it) (0..1)"},
     {"vendors.displaced_share", F_NUMBER, "a share (0..1) of licence holders trading on the street without points"},
@@ -161,13 +162,14 @@ static int patrol_kind(const gops_ops_params_t *p)
 static bool set_vendors_number(gops_vendors_params_t *p, const char *key, double v)
 {
     struct { const char *key; double lo, hi; } ranges[] = {
-        {"complaints_per_ped_h", 0, 1}, {"comply", 0, 1}, {"displaced_share", 0, 1}, {"partner_share", 0, 1},
+        {"clear_width_m", 0, 20}, {"complaints_per_ped_h", 0, 1}, {"comply", 0, 1}, {"displaced_share", 0, 1}, {"partner_share", 0, 1},
         {"points_per_report", 0, 1e6}, {"see_radius_m", 1, 1000}, {"step_s", 0.1, 60}, {"walk_in", 0, 1},
     };
     for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
         if (strcmp(ranges[i].key, key) != 0) continue;
         if (!(v >= ranges[i].lo && v <= ranges[i].hi)) return false;
-        if (strcmp(key, "complaints_per_ped_h") == 0) p->complaints_per_ped_h = v;
+        if (strcmp(key, "clear_width_m") == 0) p->pitches.clear_width_m = v;
+        else if (strcmp(key, "complaints_per_ped_h") == 0) p->complaints_per_ped_h = v;
         else if (strcmp(key, "displaced_share") == 0) p->displaced_share = v;
         else if (strcmp(key, "partner_share") == 0) p->merchants.partner_share = v;
         else if (strcmp(key, "points_per_report") == 0) p->merchants.points_per_report = v;

@@ -383,6 +383,7 @@ static bool advance(gops_vendors_t *v, uint32_t i, double *weights)
             double before, after;
             gops_obstruction_local_width(v->district->walk, v->obstacles, v->obstacle_count, vd->at, 10.0, 0.1,
                                          &before, &after);
+            vd->walkway_m = before; // caps the footprint its queue grows to (vendors.c)
             if (before > 0) {
                 v->acc.width_before_sum += before;
                 v->acc.width_after_sum += after;

@@ -6,12 +6,15 @@
 // it remembers of it over about two minutes. Squared footfall in the choice: vendors go
 // where people are, and a spot with twice the people is four times as likely. Each vendor
 // already at a site makes it 30 % less attractive (they compete for the same customers),
-// and a spot in sight of enforcement keeps a tenth of its weight. Carts keep 3 m apart. A
-// vendor moving on (or coming back) pushes its cart: a site 200 m away weighs e⁻¹ as much.
+// and a spot in sight of enforcement keeps a tenth of its weight. Carts keep 3 m apart and
+// leave 2 m of the walkway free beside them: two people passing each other (Fruin's 0.76 m
+// walkway lane each, with room to the cart and the kerb). A vendor moving on (or coming
+// back) pushes its cart: a site 200 m away weighs e⁻¹ as much.
 //
 // Ordering: sites in the documented build order, cells ascending by walkable index.
 #include "vendors/pitches.h"
 
+#include "vendors/obstruction.h"
 #include "vendors/stalls.h"
 #include "world/geometry.h"
 
@@ -41,6 +44,7 @@ gops_pitch_params_t gops_pitch_params_default(void)
         .competition = 0.7,
         .avoid = 0.9,
         .min_spacing_m = 3.0,
+        .clear_width_m = 2.0,
         .move_scale_m = 200.0,
     };
 }
@@ -56,11 +60,12 @@ gops_status_t gops_pitch_params_check(const gops_pitch_params_t *p, gops_error_t
                               "vendors: footfall memory must be > 0 s, tower plaza distance ≥ 0 m, plaza spacing ≥ 1 m");
     if (!(p->power >= 0 && p->power <= 8) || !(p->competition > 0 && p->competition <= 1) ||
         !(p->avoid >= 0 && p->avoid <= 1) || !(p->min_spacing_m >= 0 && p->min_spacing_m <= 50) ||
-        !(p->move_scale_m > 0))
+        !(p->move_scale_m > 0) || !(p->clear_width_m >= 0 && p->clear_width_m <= 20))
         return gops_error_set(err, GOPS_BAD_VALUE,
                               "vendors: pitch power %g (expected 0 to 8), competition %g (expected (0, 1]), avoid %g "
-                              "(expected [0, 1]), spacing %g m (expected 0 to 50), move scale %g m (expected > 0)",
-                              p->power, p->competition, p->avoid, p->min_spacing_m, p->move_scale_m);
+                              "(expected [0, 1]), spacing %g m (expected 0 to 50), move scale %g m (expected > 0), "
+                              "clear width %g m (expected 0 to 20)",
+                              p->power, p->competition, p->avoid, p->min_spacing_m, p->move_scale_m, p->clear_width_m);
     return GOPS_OK;
 }
 
@@ -70,6 +75,7 @@ typedef struct builder {
     const gops_pitch_params_t *p;
     gops_sites_t *s;
     uint32_t site_cap, cell_cap;
+    double min_walkway_m; ///< m, narrowest walkway a cart pitches on
 } builder_t;
 
 static bool on_carriageway(const gops_map_t *map, gops_point_t c)
@@ -91,6 +97,17 @@ static bool on_carriageway(const gops_map_t *map, gops_point_t c)
 static bool in_junction(const gops_walkable_t *w, uint32_t k)
 {
     return w->junction && w->junction[k] != GOPS_JUNCTION_CELL_NONE;
+}
+
+// A cart on a walkway narrower than itself plus the clear width leaves people a gap they
+// pass in single file, and the first-order walking model, in which nobody yields, locks two
+// such files meeting head on: on the Erqi holiday evening carts on sidewalks of 3-4 m held
+// clumps of several hundred people that grew for the whole hour.
+static bool too_narrow(const builder_t *b, gops_point_t c)
+{
+    double before, after;
+    gops_obstruction_local_width(b->d->walk, NULL, 0, c, 10.0, 0.25, &before, &after);
+    return before < b->min_walkway_m;
 }
 
 static bool in_guidance_point(const gops_map_t *map, gops_point_t c)
@@ -136,7 +153,8 @@ static bool add_site(builder_t *b, gops_site_kind_t kind, int32_t feature, gops_
             gops_point_t c = gops_walkable_centre(w, cell);
             double dx = c.x - at.x, dy = c.y - at.y;
             uint32_t k = gops_walkable_index(w, cell);
-            if (dx * dx + dy * dy > r * r || on_carriageway(map, c) || in_junction(w, k) || in_guidance_point(map, c))
+            if (dx * dx + dy * dy > r * r || on_carriageway(map, c) || in_junction(w, k) || in_guidance_point(map, c) ||
+                too_narrow(b, c))
                 continue;
             if (!push_cell(b, k)) return false;
         }
@@ -165,10 +183,10 @@ static bool near_landmark(const gops_map_t *map, const gops_feature_t *plaza, do
 }
 
 gops_status_t gops_sites_build(gops_sites_t *s, const gops_district_t *district, const gops_pitch_params_t *p,
-                               gops_error_t *err)
+                               double cart_radius_m, gops_error_t *err)
 {
     memset(s, 0, sizeof *s);
-    builder_t b = {district, p, s, 0, 0};
+    builder_t b = {district, p, s, 0, 0, 2 * cart_radius_m + p->clear_width_m};
     const gops_map_t *map = district->map;
     bool ok = true;
     if (p->metro_exits)

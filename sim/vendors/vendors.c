@@ -225,6 +225,9 @@ void gops_vendors_rebuild_obstacles(gops_vendors_t *v)
             continue;
         double r = gops_queue_footprint_m(p->mobile_radius_m, gops_queue_spill(&vd->queue, &p->customers),
                                           p->customers.area_m2);
+        // Customers beyond what leaves the clear width stand along the cart, not across the walkway.
+        double widest = (vd->walkway_m - p->pitches.clear_width_m) / 2;
+        if (vd->walkway_m > 0 && r > widest) r = widest > p->mobile_radius_m ? widest : p->mobile_radius_m;
         ok = push_disc(v, &n, (gops_disc_t){vd->at.x, vd->at.y, r});
     }
     for (uint32_t s = 0; ok && s < v->stalls.stall_count; s++) {
@@ -398,7 +401,7 @@ gops_vendors_t *gops_vendors_attach(gops_world_t *world, const gops_vendors_para
     const gops_walkable_t *w = d->walk;
 
     gops_status_t st = gops_stalls_build(&v->stalls, d->map, params->stall_spacing_m, err);
-    if (st == GOPS_OK) st = gops_sites_build(&v->sites, d, &params->pitches, err);
+    if (st == GOPS_OK) st = gops_sites_build(&v->sites, d, &params->pitches, params->mobile_radius_m, err);
     if (st == GOPS_OK)
         st = gops_footfall_init(&v->footfall, w->min_x, w->min_y, w->min_x + w->nx * w->cell, w->min_y + w->ny * w->cell,
                                 FOOTFALL_CELL_M, err);

@@ -48,6 +48,7 @@ typedef struct gops_vendor {
     bool to_street;            ///< without points: trades on the street this evening
     double arrive_at;          ///< s, when it arrives
     gops_queue_t queue;        ///< customers on the street
+    double walkway_m;          ///< m, the walkway's width at the pitch (measured at set-up; 0 before)
     gops_rng_t rng;
 } gops_vendor_t;
 

@@ -10,7 +10,10 @@
 #include "core/simtime.h"
 #include "crowd/crowd.h"
 #include "ops/ops.h"
+#include "vendors/obstruction.h"
+#include "vendors/pitches.h"
 #include "vendors/vendors.h"
+#include "vendors/vendors_internal.h"
 #include "world/world_internal.h"
 
 #include <math.h>
@@ -20,7 +23,7 @@ static gops_error_t err;
 typedef struct run {
     uint64_t hash;
     gops_vendors_measures_t m;
-    uint32_t ops_incidents, ops_vending, sink_calls;
+    uint32_t ops_incidents, ops_vending, sink_calls, trading_on_street;
 } run_t;
 
 static void sink(void *user, uint32_t id, bool merchant, double t)
@@ -58,6 +61,18 @@ static run_t evening(int threads, uint64_t seed, bool with_ops, double minutes)
     run_t r = {0};
     gops_vendors_set_report_sink(v, sink, &r.sink_calls);
     for (long t = 0; t < (long)(minutes * 120); t++) gops_world_step(w);
+    // Street vendors trading leave the clear width of their walkway free, queue included
+    // (the cross-section is sampled every 0.25 m on either side: 0.5 m of tolerance).
+    const gops_walkable_t *walk = gops_world_district(w)->walk;
+    for (uint32_t i = 0; i < v->vendor_count; i++) {
+        const gops_vendor_t *vd = &v->vendors[i];
+        if (vd->state != GOPS_VENDOR_TRADING || vd->stall != GOPS_VENDORS_NONE) continue;
+        double before, after;
+        gops_obstruction_local_width(walk, v->obstacles, v->obstacle_count, vd->at, 10.0, 0.25, &before, &after);
+        ck_assert_msg(after >= p.pitches.clear_width_m - 0.5, "vendor %u at (%.1f, %.1f): %.2f m of %.2f m free", i,
+                      vd->at.x, vd->at.y, after, before);
+        r.trading_on_street++;
+    }
     r.hash = gops_world_state_hash(w);
     gops_vendors_measures(v, &r.m);
     gops_kpi_value_t k;
@@ -110,6 +125,31 @@ START_TEST(test_sites_on_erqi)
         }
     }
     ck_assert_uint_gt(disc_near, 100); // what the rule keeps them off
+    // Every pitch cell lies on a walkway wide enough for a cart and the clear width beside it;
+    // without the rule, sites also reach onto narrower sidewalks.
+    double need = 2 * p.mobile_radius_m + p.pitches.clear_width_m;
+    uint32_t narrow_near = 0;
+    for (uint32_t k = 0; k < s->count; k++) {
+        for (uint32_t c = 0; c < s->sites[k].cell_count; c++) {
+            double before, after;
+            gops_point_t at = gops_walkable_centre(walk, walk->cells[s->cells[s->sites[k].first_cell + c]]);
+            gops_obstruction_local_width(walk, NULL, 0, at, 10.0, 0.25, &before, &after);
+            ck_assert_msg(before >= need, "pitch cell at (%.1f, %.1f) on a %.2f m walkway", at.x, at.y, before);
+        }
+    }
+    gops_vendors_params_t loose = p;
+    loose.pitches.clear_width_m = 0;
+    gops_sites_t all;
+    ck_assert_int_eq(gops_sites_build(&all, gops_world_district(w), &loose.pitches, 0, &err), GOPS_OK);
+    for (uint32_t k = 0; k < all.count; k++)
+        for (uint32_t c = 0; c < all.sites[k].cell_count; c++) {
+            double before, after;
+            gops_point_t at = gops_walkable_centre(walk, walk->cells[all.cells[all.sites[k].first_cell + c]]);
+            gops_obstruction_local_width(walk, NULL, 0, at, 10.0, 0.25, &before, &after);
+            narrow_near += before < need;
+        }
+    gops_sites_free(&all);
+    ck_assert_uint_gt(narrow_near, 100);
     ck_assert_uint_gt(kinds[GOPS_SITE_TOWER_PLAZA], 10);
     ck_assert_uint_eq(gops_vendors_stalls(v)->stall_count, 97);
     // 97 licence holders, then the largest mobile pool over modes (120 on holidays).
@@ -129,6 +169,7 @@ START_TEST(test_deterministic_standin)
     ck_assert(a.m.vendor_h_outside > 0);
     ck_assert(a.m.vendor_h_inside > 0);
     ck_assert(a.m.obstruction_ped_min > 0); // people walk past the carts
+    ck_assert_uint_gt(a.trading_on_street, 0);
     ck_assert_uint_gt(a.m.encounters, 0);
     ck_assert_uint_eq(a.sink_calls, 0); // without operations reports go to the stand-in
 }
