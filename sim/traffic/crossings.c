@@ -137,8 +137,12 @@ void trf_crossings_note_held(gops_traffic_t *trf, uint32_t i)
     const gops_tnet_t *net = trf->net;
     uint32_t lane = trf->veh.lane[i], next = trf->veh.next_arc[i];
     const gops_tnet_arc_t *A = &net->arcs[net->lanes[lane].arc];
-    // At its stop line for people in front, or waiting to turn into a leg they are crossing.
+    // At its stop line for people in front, in the junction box before the crossing where
+    // its arc leaves it, or waiting to turn into a leg they are crossing.
+    bool in_box = A->crossing_start != GOPS_TNET_NONE && (trf->lane_peds[lane] & TRF_LANE_PEDS_START) &&
+                  trf->veh.s[i] < net->crossings[A->crossing_start].s_out;
     uint32_t c = (trf->lane_peds[lane] & TRF_LANE_PEDS_END) ? A->crossing_end
+                 : in_box                                   ? A->crossing_start
                  : next != GOPS_TNET_NONE                   ? net->arcs[next].crossing_start
                                                             : GOPS_TNET_NONE;
     if (c != GOPS_TNET_NONE && c < trf->crossings.count) trf->crossings.held_now[c] = 1;
@@ -173,7 +177,7 @@ static bool traffic_gap(const gops_traffic_t *trf, uint32_t c)
     const gops_tnet_crossing_t *X = &trf->net->crossings[c];
     const gops_tnet_arc_t *A = &trf->net->arcs[X->arc_in];
     const gops_vehicles_t *V = &trf->veh;
-    float at = A->length - X->s_out, half_width = 2.0f;
+    float at = A->length - X->s_out, half_width = TRF_CROSSING_HALF_M;
     for (uint32_t k = 0; k < A->lanes; k++) {
         uint32_t lane = A->first_lane + k;
         for (uint32_t q = trf->index.start[lane]; q < trf->index.start[lane + 1]; q++) {

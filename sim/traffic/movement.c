@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // One vehicle step: what each vehicle must respect (its leader, the vehicle it will follow
 // across the junction, the stop line when the signal, a yield rule or pedestrians say stop,
-// its own stopping point, slower turns), the IDM acceleration, the ballistic move with a
+// the crosswalk it waits at in the junction box, its own stopping point, slower turns), the IDM acceleration, the ballistic move with a
 // hard no-overlap bound, and then, in vehicle order, arc transfers, arrivals and dwelling.
 // Ordering: accelerations and moves read only the state at the start of the step (in
 // parallel, each vehicle writing its own slots); transfers and arrivals run sequentially
@@ -94,6 +94,19 @@ static bool at_kerb(const gops_traffic_t *trf, uint32_t i)
     return cls == GOPS_VCLASS_BUS || cls == GOPS_VCLASS_EBIKE || trf->net->lanes[trf->veh.lane[i]].index == 0;
 }
 
+static float box_line(const gops_traffic_t *trf, const gops_tnet_arc_t *A);
+
+/// True when vehicle i fits in the box part of lane `el` of arc `nb` (between the junction
+/// centre and the crosswalk where nb leaves it) and no vehicle stands there.
+static bool box_free(const gops_traffic_t *trf, uint32_t i, uint32_t nb, uint32_t el)
+{
+    const gops_vehicles_t *V = &trf->veh;
+    float line = box_line(trf, &trf->net->arcs[nb]);
+    if (line < trf->params.vclass[V->cls[i]].length) return false; // a small junction: no room
+    uint32_t back = gops_lane_back(&trf->index, el);
+    return back == UINT32_MAX || V->s[back] - trf->params.vclass[V->cls[back]].length > line;
+}
+
 /// True when vehicle i, before the stop line of its arc, must stop there now; *peds tells
 /// whether pedestrians are the reason.
 static bool must_stop(const gops_traffic_t *trf, uint32_t i, const gops_tnet_arc_t *A, uint32_t arc, float s, float v,
@@ -127,15 +140,26 @@ static bool must_stop(const gops_traffic_t *trf, uint32_t i, const gops_tnet_arc
     if (nb == GOPS_TNET_NONE) return true; // no way on (closures): wait for one
     if (!trf_may_enter(trf, arc, nb)) return true;
     // People on the crossing where it will leave the junction: the lane it enters, or
-    // (not yet at the head of its lane) any lane there.
+    // (not yet at the head of its lane) any lane there. The head of the lane pulls into the
+    // box and waits at that crosswalk when the box part of the lane it enters is free and
+    // holds it (box_line), so the lane behind it can move on; otherwise it waits at its line.
     uint32_t el = trf->entry[i];
     bool out = el != UINT32_MAX ? (trf->lane_peds[el] & TRF_LANE_PEDS_START) != 0
                                 : (trf->arc_go[nb] & TRF_GO_PEDS) != 0;
-    if (out) {
+    if (out && !(el != UINT32_MAX && box_free(trf, i, nb, el))) {
         *peds = true;
         return true;
     }
     return false;
+}
+
+/// Where a vehicle on `arc` waits in the junction box for people on the crossing where the
+/// arc leaves the junction (front bumper, m along the arc), or a negative value when the
+/// arc starts without a crossing.
+static float box_line(const gops_traffic_t *trf, const gops_tnet_arc_t *A)
+{
+    if (A->crossing_start == GOPS_TNET_NONE) return -1.0f;
+    return trf->net->crossings[A->crossing_start].s_out - TRF_CROSSING_HALF_M - STOP_SHORT_M;
 }
 
 static void accel_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
@@ -188,6 +212,15 @@ static void accel_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user
                 if (q > inter) inter = q;
                 if (peds) ctx->why[i] = STOP_FOR_PEDS;
             }
+        }
+        // In the junction box before the crossing where its arc leaves it (pulled in past its
+        // line, see must_stop): wait there while people are on it, if it can still stop.
+        float box = box_line(trf, A);
+        if (s < box + STOP_SHORT_M && (trf->lane_peds[lane] & TRF_LANE_PEDS_START) &&
+            v * v <= 2.0f * p->b * (box + STOP_SHORT_M - s) + 0.01f) {
+            float q = gops_idm_interaction(&idm, v, box + p->s0 - s, 0);
+            if (q > inter) inter = q;
+            ctx->why[i] = STOP_FOR_PEDS;
         }
         float stop = V->stop_s[i];
         if (stop >= 0 && trf_stops_at_kerb(V->purpose[i]) && s < stop + STOP_MARGIN_M && at_kerb(trf, i)) {

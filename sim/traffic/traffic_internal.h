@@ -45,6 +45,8 @@
 #define TRF_QUEUE_DISCHARGE_MPS 3.5f
 /// A vehicle stopping at the kerb may use the kerb (bus) lane within this distance (m).
 #define TRF_KERB_APPROACH_M 80.0f
+/// Half the width of a marked pedestrian crossing (m): it spans s_out ± this along its leg.
+#define TRF_CROSSING_HALF_M 2.0f
 
 /// A pending entry at a gateway or place: a trip that has not found room yet.
 typedef struct trf_entry {

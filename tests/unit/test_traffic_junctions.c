@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Traffic junction suite: a minor-road driver yields to a major-road vehicle arriving
 // within the critical gap; vehicles stop for pedestrians on an unsignalised crossing and
-// go once it is clear; an arc blocked by pedestrians is not entered; the stand-in
+// go once it is clear; a turner waits for people on its exit crossing at its stop line on a
+// small junction and in the box on a wide one; an arc blocked by pedestrians is not entered; the stand-in
 // pedestrians at a signalised junction cross, a share of them on red; the roundabout's
 // entries yield to the ring.
 #include "fixture.h"
@@ -175,6 +176,56 @@ START_TEST(exit_crossing_stops_turners)
 }
 END_TEST
 
+START_TEST(turners_wait_in_the_box)
+{
+    // On a wide junction (three lanes each way) a driver turning left into a leg whose
+    // crossing has people on it pulls past its stop line into the box and waits before that
+    // crosswalk; the driver behind it, going straight on, is not held up.
+    gops_traffic_params_t p = quiet_params();
+    gops_traffic_t *t;
+    gops_world_def_t def = gops_world_def_default();
+    def.tick_s = 0.5;
+    def.nav_cell_m = 2;
+    gops_error_t err;
+    gops_world_t *w = gops_world_create_with_map(&def, gops_lab_crossroads(600, 3, GOPS_JUNCTION_PRIORITY), &err);
+    ck_assert_msg(w != NULL, "%s", err.message);
+    t = gops_traffic_attach(w, &p, &err);
+    ck_assert_msg(t != NULL, "%s", err.message);
+    gops_traffic_crossings_external(t, true);
+    uint32_t node = gops_traffic_node_near(t, 0, 0, 1), north = gops_traffic_node_near(t, 0, 600, 1);
+    uint32_t east = gops_traffic_node_near(t, 600, 0, 1);
+    uint32_t major = arc_into(t, "main", node);
+    const gops_tnet_arc_t *M = &t->net->arcs[major];
+    uint32_t turner = gops_traffic_spawn(t, GOPS_VCLASS_CAR, major, M->lanes - 1, M->length - 60, 8, north);
+    uint32_t i = index_of(t, turner), out = t->veh.next_arc[i];
+    ck_assert_uint_eq(trf_turn_kind(t->net, major, out), GOPS_TURN_LEFT);
+    uint32_t crossing = t->net->arcs[out].crossing_start;
+    float line = t->net->crossings[crossing].s_out - TRF_CROSSING_HALF_M;
+    ck_assert_float_gt(line, 6); // room for a car between the junction centre and the crosswalk
+    uint32_t behind = gops_traffic_spawn(t, GOPS_VCLASS_CAR, major, M->lanes - 1, M->length - 90, 8, east);
+    gops_traffic_crossing_set_present(t, crossing, 2);
+    bool behind_through = false;
+    for (int step = 0; step < 40; step++) { // 20 s, within the drivers' patience
+        gops_world_step(w);
+        i = index_of(t, turner);
+        uint32_t arc = t->net->lanes[t->veh.lane[i]].arc;
+        if (arc == out) ck_assert_float_le(t->veh.s[i], line); // never onto the crosswalk
+        uint32_t k = index_of(t, behind);
+        behind_through |= k == UINT32_MAX || t->net->lanes[t->veh.lane[k]].arc != major;
+    }
+    i = index_of(t, turner);
+    ck_assert_uint_eq(t->net->lanes[t->veh.lane[i]].arc, out); // in the box, on the leg it turns into
+    ck_assert_float_lt(t->veh.v[i], 0.1f);
+    ck_assert_float_gt(t->veh.s[i], line - 2);
+    ck_assert(behind_through);
+    gops_traffic_crossing_set_present(t, crossing, 0);
+    for (int step = 0; step < 20; step++) gops_world_step(w);
+    i = index_of(t, turner);
+    ck_assert(i == UINT32_MAX || t->veh.s[i] > line + 2 * TRF_CROSSING_HALF_M); // on its way once clear
+    gops_world_destroy(w);
+}
+END_TEST
+
 START_TEST(blocked_by_pedestrians)
 {
     gops_traffic_params_t p = quiet_params();
@@ -261,6 +312,7 @@ int main(void)
     tcase_add_test(tc, no_conflict_no_wait);
     tcase_add_test(tc, yield_to_pedestrians);
     tcase_add_test(tc, exit_crossing_stops_turners);
+    tcase_add_test(tc, turners_wait_in_the_box);
     tcase_add_test(tc, blocked_by_pedestrians);
     tcase_add_test(tc, standin_pedestrians_cross_some_on_red);
     tcase_add_test(tc, erqi_roundabout_entries_yield);
