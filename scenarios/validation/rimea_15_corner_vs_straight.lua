@@ -19,7 +19,7 @@ lab {
   },
 }
 known_failure("the corner loses about a quarter of the straight routes' capacity: walkers "
-  .. "descending the distance field crowd the inner edge (T corner 253 s vs T long 200 s, seed 1)")
+  .. "descending the distance field crowd the inner edge (T corner 248 s vs T long 199 s, seed 1)")
 
 spawn { area = rect(0.5, 0.5, 29.5, 9.5), count = 500, exit = "short" }
 spawn { area = rect(0.5, 20.5, 29.5, 29.5), count = 500, exit = "corner" }
