@@ -3,8 +3,9 @@
 // their side state (mode, lingering spot), the visitor map, lab exits and queued spawns,
 // destination cells (doors can close), demand with buildings, density, counting lines, the
 // overlay of closures, closed doors, obstacle discs, broadcasts, congestion choices and the
-// routing speeds with their density sums. Not stored, rebuilt: distance and priced fields, masks, the wall distance and the way out of closed
-// areas (from the overlay and the destination cells), the obstacle index, scratch arrays.
+// routing speeds with their density sums. Not stored, rebuilt: distance and priced fields,
+// masks, the wall distance and the way out of closed areas (from the overlay, the
+// destination cells and the speeds), the obstacle index, scratch arrays.
 // One corner is not exact: a closure changed by an on() hook in the tick just before the
 // checkpoint is rebuilt at once on resume rather than at the next crowd step, so a hook of
 // the very next tick that reads walking distances sees the new fields one step early.

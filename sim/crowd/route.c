@@ -15,8 +15,8 @@
 gops_route_params_t gops_route_params_default(void)
 {
     // A minute: the time a jam at a crossing takes to build or clear over a few signal
-    // cycles, and long enough that a refresh (every destination's field, about 1.5 s of CPU on
-    // the Erqi map) stays a few per cent of the run. Speed floor 0.1: a standing crowd costs
+    // cycles, and long enough that a refresh (every destination's field, 0.65-0.71 s of one
+    // core on the Erqi map) stays a few per cent of the run. Speed floor 0.1: a standing crowd costs
     // ten times its length, so a detour of a few hundred metres beats a jammed crosswalk but
     // people still walk into a crowd that is their destination. Change 0.05: Weidmann's speed
     // moves by that much between 0 and about 0.6 persons/m², so quiet streets do not trigger

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // One vehicle step: what each vehicle must respect (its leader, the vehicle it will follow
 // across the junction, the stop line when the signal, a yield rule or pedestrians say stop,
-// the crosswalk it waits at in the junction box, its own stopping point, slower turns), the IDM acceleration, the ballistic move with a
-// hard no-overlap bound, and then, in vehicle order, arc transfers, arrivals and dwelling.
+// the crosswalk it waits at in the junction box, its own stopping point, slower turns), the
+// IDM acceleration, the ballistic move with a hard no-overlap bound, and then, in vehicle
+// order, arc transfers, arrivals and dwelling.
 // Ordering: accelerations and moves read only the state at the start of the step (in
 // parallel, each vehicle writing its own slots); transfers and arrivals run sequentially
 // by vehicle index; removals go in descending index. Results never depend on threads.
@@ -94,7 +95,14 @@ static bool at_kerb(const gops_traffic_t *trf, uint32_t i)
     return cls == GOPS_VCLASS_BUS || cls == GOPS_VCLASS_EBIKE || trf->net->lanes[trf->veh.lane[i]].index == 0;
 }
 
-static float box_line(const gops_traffic_t *trf, const gops_tnet_arc_t *A);
+/// Where a vehicle on `arc` waits in the junction box for people on the crossing where the
+/// arc leaves the junction (front bumper, m along the arc), or a negative value when the
+/// arc starts without a crossing.
+static float box_line(const gops_traffic_t *trf, const gops_tnet_arc_t *A)
+{
+    if (A->crossing_start == GOPS_TNET_NONE) return -1.0f;
+    return trf->net->crossings[A->crossing_start].s_out - TRF_CROSSING_HALF_M - STOP_SHORT_M;
+}
 
 /// True when vehicle i fits in the box part of lane `el` of arc `nb` (between the junction
 /// centre and the crosswalk where nb leaves it) and no vehicle stands there.
@@ -151,15 +159,6 @@ static bool must_stop(const gops_traffic_t *trf, uint32_t i, const gops_tnet_arc
         return true;
     }
     return false;
-}
-
-/// Where a vehicle on `arc` waits in the junction box for people on the crossing where the
-/// arc leaves the junction (front bumper, m along the arc), or a negative value when the
-/// arc starts without a crossing.
-static float box_line(const gops_traffic_t *trf, const gops_tnet_arc_t *A)
-{
-    if (A->crossing_start == GOPS_TNET_NONE) return -1.0f;
-    return trf->net->crossings[A->crossing_start].s_out - TRF_CROSSING_HALF_M - STOP_SHORT_M;
 }
 
 static void accel_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
