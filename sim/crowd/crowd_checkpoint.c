@@ -56,7 +56,6 @@ void gops_crowd_save(const gops_world_t *world, const void *state, gops_ckpt_wri
     const gops_route_t *rt = &c->route;
     GOPS_CKPT_PUT_ARRAY(w, "crowd.route.sum_ppm2", rt->sum_ppm2, rt->sum_ppm2 ? rt->cells : 0);
     GOPS_CKPT_PUT_ARRAY(w, "crowd.route.speed", rt->speed, rt->speed ? c->district->walk->count : 0);
-    GOPS_CKPT_PUT_ARRAY(w, "crowd.route.crowded", rt->crowded, rt->speed ? c->district->walk->count : 0);
 }
 
 /// Congestion routing: sums and speeds as saved (the priced fields are recomputed from them
@@ -67,7 +66,7 @@ static void load_route(gops_crowd_t *c, const gops_route_t *fresh, gops_ckpt_rea
     uint32_t walkable = c->district->walk->count;
     rt->cell_of = fresh->cell_of;
     for (uint16_t k = 0; k < fresh->field_count; k++) gops_field_free(&fresh->fields[k]);
-    free(fresh->fields), free(fresh->speed), free(fresh->crowded);
+    free(fresh->fields), free(fresh->speed);
     rt->fields = NULL;
     rt->field_count = 0;
     uint64_t sums = gops_ckpt_peek_count(r, "crowd.route.sum_ppm2");
@@ -82,8 +81,7 @@ static void load_route(gops_crowd_t *c, const gops_route_t *fresh, gops_ckpt_rea
         gops_ckpt_fail(r, "routing speeds for %llu walkable cells, expected %u (was the map changed?)",
                        (unsigned long long)speeds, walkable);
     rt->speed = gops_ckpt_get_alloc(r, "crowd.route.speed", sizeof *rt->speed, speeds, speeds);
-    rt->crowded = gops_ckpt_get_alloc(r, "crowd.route.crowded", sizeof *rt->crowded, speeds, speeds);
-    if (!speeds) free(rt->speed), free(rt->crowded), rt->speed = NULL, rt->crowded = NULL;
+    if (!speeds) free(rt->speed), rt->speed = NULL;
     if (!sums) free(rt->sum_ppm2), rt->sum_ppm2 = NULL;
 }
 

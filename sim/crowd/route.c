@@ -53,8 +53,8 @@ void gops_crowd_route_free(gops_crowd_t *c)
 {
     gops_route_t *r = &c->route;
     for (uint16_t k = 0; k < r->field_count; k++) gops_field_free(&r->fields[k]);
-    free(r->fields), free(r->speed), free(r->crowded), free(r->cell_of), free(r->sum_ppm2);
-    r->fields = NULL, r->speed = NULL, r->crowded = NULL, r->cell_of = NULL, r->sum_ppm2 = NULL;
+    free(r->fields), free(r->speed), free(r->cell_of), free(r->sum_ppm2);
+    r->fields = NULL, r->speed = NULL, r->cell_of = NULL, r->sum_ppm2 = NULL;
     r->field_count = 0;
 }
 
@@ -87,10 +87,10 @@ const gops_field_t *gops_crowd_route_field(const gops_crowd_t *c, uint16_t dest)
     return dest < r->field_count && r->fields[dest].dist ? &r->fields[dest] : NULL;
 }
 
-// The speeds of the windows summed since the last refresh, into `out` (by walkable index),
-// and which cells they call crowded; true when some cell moved by more than `change` from
-// the speeds in use (from the unpriced ones, the junction-box price alone, when none are).
-static bool measured_speeds(const gops_crowd_t *c, float *out, uint8_t *crowded)
+// The speeds of the windows summed since the last refresh, into `out` (by walkable index);
+// true when some cell moved by more than `change` from the speeds in use (from the
+// unpriced ones, the junction-box price alone, when none are).
+static bool measured_speeds(const gops_crowd_t *c, float *out)
 {
     const gops_route_t *r = &c->route;
     const gops_walkable_t *w = c->district->walk;
@@ -99,9 +99,7 @@ static bool measured_speeds(const gops_crowd_t *c, float *out, uint8_t *crowded)
         uint32_t cell = r->cell_of[i];
         double ppm2 = cell < r->cells ? r->sum_ppm2[cell] / r->windows : 0.0;
         float base = c->field_speed ? c->field_speed[i] : 1.0f;
-        float speed = gops_route_speed_of_density(ppm2, r->params.min_speed);
-        out[i] = base * speed;
-        crowded[i] = speed < 1.0f - r->params.change;
+        out[i] = base * gops_route_speed_of_density(ppm2, r->params.min_speed);
         float in_use = r->speed ? r->speed[i] : base;
         moved |= fabsf(out[i] - in_use) > r->params.change;
     }
@@ -111,11 +109,13 @@ static bool measured_speeds(const gops_crowd_t *c, float *out, uint8_t *crowded)
 bool gops_crowd_route_crowded_at(const gops_crowd_t *c, float x, float y)
 {
     const gops_route_t *r = &c->route;
-    if (!r->crowded) return false;
+    if (!r->speed) return false;
     const gops_walkable_t *w = c->district->walk;
     uint32_t cell = gops_walkable_cell_at(w, (gops_point_t){x, y});
     uint32_t k = cell == GOPS_WALKABLE_NONE ? GOPS_WALKABLE_NONE : gops_walkable_index(w, cell);
-    return k != GOPS_WALKABLE_NONE && r->crowded[k];
+    if (k == GOPS_WALKABLE_NONE) return false;
+    float base = c->field_speed ? c->field_speed[k] : 1.0f; // the price without crowding
+    return r->speed[k] < base * (1.0f - r->params.change);
 }
 
 gops_status_t gops_crowd_route_step(gops_crowd_t *c, double now_s, gops_error_t *err)
@@ -126,16 +126,12 @@ gops_status_t gops_crowd_route_step(gops_crowd_t *c, double now_s, gops_error_t 
     if (r->windows == 0) return GOPS_OK;
     const gops_walkable_t *w = c->district->walk;
     float *speed = malloc((w->count ? w->count : 1) * sizeof *speed);
-    uint8_t *crowded = malloc(w->count ? w->count : 1);
-    if (!speed || !crowded) {
-        free(speed), free(crowded);
-        return gops_error_set(err, GOPS_NOMEM, "out of memory pricing crowd fields");
-    }
-    bool moved = measured_speeds(c, speed, crowded);
+    if (!speed) return gops_error_set(err, GOPS_NOMEM, "out of memory pricing crowd fields");
+    bool moved = measured_speeds(c, speed);
     memset(r->sum_ppm2, 0, r->cells * sizeof *r->sum_ppm2);
     r->windows = 0;
     if (!moved) {
-        free(speed), free(crowded);
+        free(speed);
         return GOPS_OK;
     }
     float *old = r->speed;
@@ -143,11 +139,10 @@ gops_status_t gops_crowd_route_step(gops_crowd_t *c, double now_s, gops_error_t 
     gops_status_t st = gops_crowd_route_reprice(c, err);
     if (st != GOPS_OK) { // keep the fields and speeds in use
         r->speed = old;
-        free(speed), free(crowded);
+        free(speed);
         return st;
     }
-    free(old), free(r->crowded);
-    r->crowded = crowded;
+    free(old);
     r->refreshes++;
     return GOPS_OK;
 }

@@ -45,7 +45,6 @@ typedef struct gops_route {
     uint32_t windows;     ///< windows summed since the last refresh
     double next_s;        ///< next refresh, s after the start
     float *speed;         ///< by walkable index: speeds the priced fields use (NULL: none in use)
-    uint8_t *crowded;     ///< by walkable index: 1 where crowding priced the cell (with speed)
     gops_field_t *fields; ///< by destination: priced fields (all empty while speed is NULL)
     uint16_t field_count; ///< entries of fields (destinations added later have none yet)
     float slowest;        ///< lowest speed a priced field can have (min_speed × the box price)
