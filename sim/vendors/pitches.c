@@ -101,8 +101,8 @@ static bool in_junction(const gops_walkable_t *w, uint32_t k)
 
 // A cart on a walkway narrower than itself plus the clear width leaves people a gap they
 // pass in single file, and the first-order walking model, in which nobody yields, locks two
-// such files meeting head on: on the Erqi holiday evening carts on sidewalks of 3-4 m held
-// clumps of several hundred people that grew for the whole hour.
+// such files meeting head on: on the Erqi holiday evening clumps of several hundred people
+// round carts on sidewalks grew for the whole hour.
 static bool too_narrow(const builder_t *b, gops_point_t c)
 {
     double before, after;
