@@ -860,6 +860,7 @@ static void crowd_step(gops_world_t *world, void *state, double dt)
         memcpy(c->prev_y, c->peds.y, c->peds.count * sizeof *c->prev_y);
     }
     gops_crowd_crossings_before_walk(world, &c->peds, elapsed, dt); // kerb waits at traffic crossings
+    c->walk.tags = c->mode, c->walk.aside_tag = PED_LINGER; // lingering people step aside for walkers
     if (gops_walk_step(&c->walk, &c->peds, &c->params.walk, (float)dt, world->def.threads, &err) != GOPS_OK)
         gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
     gops_crowd_crossings_after_walk(world, &c->peds, elapsed + dt); // who stands on them, who crossed

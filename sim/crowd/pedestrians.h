@@ -22,6 +22,9 @@ typedef enum gops_speed_group {
 } gops_speed_group_t;
 
 #define GOPS_NO_DEST UINT16_MAX
+/// Steps between one pedestrian's looks ahead for oncoming walkers (walk.c, keep right
+/// early): half a second at 0.1 s, a reaction time; staggered by id.
+#define GOPS_LOOK_AHEAD_EVERY 5u
 
 typedef struct gops_pedestrians {
     uint32_t count, capacity;
@@ -35,6 +38,8 @@ typedef struct gops_pedestrians {
     uint16_t *dest;      ///< destination (field) index, GOPS_NO_DEST when none
     uint8_t *group;      ///< gops_speed_group_t
     float *wait;         ///< seconds spent nearly stopped (patience, congestion-aware choice)
+    uint8_t *oncoming;   ///< oncoming walkers seen in one's path at the last look ahead (walk.c)
+    uint8_t *look_in;    ///< steps until the next look ahead (< GOPS_LOOK_AHEAD_EVERY)
     uint32_t next_id;
 } gops_pedestrians_t;
 

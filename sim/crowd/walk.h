@@ -25,6 +25,9 @@ typedef struct gops_walk_params {
                                ///< non-walkable cell (Chebyshev distance), m, in [0, cell/2]
     float default_radius_m;    ///< body radius spawners should give pedestrians, m (calibrated
                                ///< together with T; the model reads each pedestrian's radius)
+    float lane_lookahead_m;    ///< how far ahead people watch their path for oncoming walkers and
+                               ///< keep right (lanes, walk.c), m, 0 (off) to 20; not across a
+                               ///< periodic seam
     float periodic_x;          ///< > 0: the world wraps in x with this period, m (lab corridors);
                                ///< the raster must reach cutoff_m beyond both ends of the period
     float periodic_min_x;      ///< left edge of the periodic interval, m
@@ -44,8 +47,12 @@ typedef struct gops_walk_context {
                                        ///< the layout of walk->bits; NULL: none. Whoever sets it
                                        ///< passes a wall_distance that counts them as walls
     const gops_obstacles_t *obstacles; ///< fixed discs walked around; NULL or empty: none
+    const uint8_t *tags;               ///< a tag per pedestrian (by index), or NULL: see aside_tag
+    uint8_t aside_tag;                 ///< someone standing whose tag is this steps aside for
+                                       ///< walkers pressing on it (walk.c, step_aside)
     gops_grid_t grid;                  ///< neighbour grid over the raster's extent
     float *sorted_x, *sorted_y, *sorted_r; ///< scratch: position (m) and radius (m) in grid order
+    float *sorted_ex, *sorted_ey;      ///< scratch: desired direction in grid order
     uint32_t capacity;                 ///< entries of the scratch arrays
 } gops_walk_context_t;
 
@@ -62,7 +69,8 @@ void gops_walk_context_free(gops_walk_context_t *ctx);
 /// x, y (wrapped into the periodic interval when periodic_x > 0), vx, vy (the step's
 /// displacement / dt, m/s) and wait (s: grows by dt while a pedestrian that wants to walk
 /// moves slower than a fifth of its v0, reset to 0 when it walks). A pedestrian whose
-/// desired direction is (0, 0) stands still and keeps its wait. Besides the published
+/// desired direction is (0, 0) stands and keeps its wait (stepping aside for walkers when
+/// tagged aside_tag). Besides the published
 /// model, a step ends where the repulsion would turn the direction back (the small-step
 /// limit; without it a 0.1 s step bounces people in contact back and forth at full speed).
 /// Cells in blocked_bits hold like walls, except that a step starting on one may leave it.

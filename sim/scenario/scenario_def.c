@@ -33,6 +33,7 @@ static const field_t fields[] = {
     {"crowd.density_cell_m", F_NUMBER, "a density cell size in m (0.5..2)"},
     {"crowd.density_window_s", F_NUMBER, "an averaging window in s (1..120)"},
     {"crowd.junction_box_speed", F_NUMBER, "a relative speed (0.05..1) routing gives a junction's box off its crosswalks"},
+    {"crowd.lane_lookahead_m", F_NUMBER, "how far ahead in m (0 = off, up to 20) people watch for oncoming walkers and keep right"},
     {"crowd.neighbour_range_m", F_NUMBER, "a repulsion range in m (0.01..1)"},
     {"crowd.neighbour_strength", F_NUMBER, "a repulsion strength (0..50)"},
     {"crowd.route_every_s", F_NUMBER, "a refresh interval in s (0 = off, 1..3600) of the fields priced by crowding"},
@@ -191,7 +192,7 @@ static bool set_number(gops_scenario_def_t *def, const char *key, double v)
     gops_crowd_params_t *c = &def->crowd_params;
     struct { const char *key; double lo, hi; } ranges[] = {
         {"nav_cell_m", 0.1, 10}, {"crowd.arrive_radius_m", 0.05, 5}, {"crowd.density_cell_m", 0.5, 2},
-        {"crowd.density_window_s", 1, 120}, {"crowd.junction_box_speed", 0.05, 1},
+        {"crowd.density_window_s", 1, 120}, {"crowd.junction_box_speed", 0.05, 1}, {"crowd.lane_lookahead_m", 0, 20},
         {"crowd.neighbour_range_m", 0.01, 1}, {"crowd.neighbour_strength", 0, 50},
         {"crowd.route_every_s", 0, 3600}, {"crowd.route_min_speed", 0.01, 1},
         {"crowd.time_gap_s", 0.1, 3}, {"crowd.visitors", 0, 5e6}, {"crowd.warn_hold_s", 0, 3600},
@@ -207,6 +208,7 @@ static bool set_number(gops_scenario_def_t *def, const char *key, double v)
         else if (strcmp(key, "crowd.density_cell_m") == 0) c->density.cell_m = v;
         else if (strcmp(key, "crowd.density_window_s") == 0) c->density.window_s = v;
         else if (strcmp(key, "crowd.junction_box_speed") == 0) c->junction_box_speed = (float)v;
+        else if (strcmp(key, "crowd.lane_lookahead_m") == 0) c->walk.lane_lookahead_m = (float)v;
         else if (strcmp(key, "crowd.neighbour_range_m") == 0) c->walk.neighbour_range_m = (float)v;
         else if (strcmp(key, "crowd.neighbour_strength") == 0) c->walk.neighbour_strength = (float)v;
         else if (strcmp(key, "crowd.route_every_s") == 0) {

@@ -5,7 +5,8 @@
 // jam that never clears (the model has no reason to step aside). The walking model's
 // keep-right rule (walk.c) breaks that symmetry: every group here must get through in
 // a bounded time, with the invariants of the validation suite (no wall crossing, no deep
-// overlaps).
+// overlaps); the lanes rule sorts two-way streets before they meet; and walkers get
+// through a crowd standing in a place, whose people step aside.
 #include "fixture.h"
 
 #include "../validation/crowd_lab.h"
@@ -25,16 +26,20 @@ typedef struct counterflow_result {
     double peak_density;   ///< most people in any 1 m slice of the corridor, per m²
     double max_overlap_m;  ///< deepest overlap, sampled every second
     uint32_t crossings;    ///< wall crossings over the whole run
+    uint32_t mid_passes;   ///< crossings of the corridor's middle (x = length / 2)
+    uint32_t mid_right;    ///< of them, on the walker's own right half
 } counterflow_result_t;
 
 // A corridor `length` × `width` m; `per_side` people start in the first and last quarter,
 // walking towards the other end (desired direction fixed), and leave at the far end.
+// lookahead_m: the walking model's lane_lookahead_m, or < 0 for its default.
 static bool counterflow_run(double length, double width, uint32_t per_side, uint64_t seed, double limit_s,
-                            counterflow_result_t *out)
+                            float lookahead_m, counterflow_result_t *out)
 {
     memset(out, 0, sizeof *out);
     lab_t lab;
     lab_init(&lab, seed);
+    if (lookahead_m >= 0) lab.params.lane_lookahead_m = lookahead_m;
     bool ok = lab_add_floor(&lab, 0, 0, length, width) && lab_build(&lab, &err) &&
               lab_spawn_random(&lab, per_side, 1, 0, length / 4, width, 1.34, 0.26);
     uint32_t east = lab.peds.count;
@@ -50,6 +55,11 @@ static bool counterflow_run(double length, double width, uint32_t per_side, uint
         ok = gops_walk_step(&lab.ctx, &lab.peds, &lab.params, LAB_DT, 1, &err) == GOPS_OK;
         lab.t += LAB_DT;
         out->crossings += lab_wall_crossings(&lab, px, py);
+        for (uint32_t i = 0; i < lab.peds.count; i++) {
+            if ((px[i] < length / 2) == (lab.peds.x[i] < length / 2)) continue;
+            out->mid_passes++; // the eastbound's right is south (small y), the westbound's north
+            out->mid_right += (lab.peds.ex[i] > 0) == (lab.peds.y[i] < width / 2);
+        }
         memset(in_slice, 0, slices * sizeof *in_slice);
         for (uint32_t i = 0; i < lab.peds.count; i++) {
             uint32_t s = (uint32_t)fmin(slices - 1, fmax(0, lab.peds.x[i]));
@@ -108,7 +118,8 @@ START_TEST(test_two_groups_pass)
     for (uint64_t seed = 1; seed <= 2; seed++) {
         counterflow_result_t res;
         double free_s = streets[_i].length / 1.34, limit = 3 * free_s;
-        ck_assert_msg(counterflow_run(streets[_i].length, streets[_i].width, streets[_i].per_side, seed, 4 * limit, &res),
+        ck_assert_msg(counterflow_run(streets[_i].length, streets[_i].width, streets[_i].per_side, seed, 4 * limit, -1,
+                                      &res),
                       "%s", err.message);
         printf("counterflow: %.0f m x %.1f m, %u each way (seed %d): last through after %.1f s (bound %.1f s), "
                "%u left, peak %.2f /m2 in a 1 m slice, deepest overlap %.3f m, wall crossings %u\n",
@@ -122,6 +133,81 @@ START_TEST(test_two_groups_pass)
 }
 END_TEST
 
+// Lanes: people who watch their path a few metres ahead and keep right as soon as others
+// come towards them sort a two-way street into two lanes before the streams meet (walk.c,
+// keep_right_lane). Measured where each walker passes the middle of a 40 m x 4 m street,
+// 50 each way starting spread over its width: the share on their own right half.
+START_TEST(test_lanes_form)
+{
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        counterflow_result_t lanes, plain;
+        ck_assert_msg(counterflow_run(40, 4, 50, seed, 240, -1, &lanes), "%s", err.message);
+        ck_assert_msg(counterflow_run(40, 4, 50, seed, 240, 0, &plain), "%s", err.message);
+        double share = (double)lanes.mid_right / lanes.mid_passes, share0 = (double)plain.mid_right / plain.mid_passes;
+        printf("counterflow: 40 m x 4 m, 50 each way (seed %d): %.0f %% pass the middle on their right, last through "
+               "after %.1f s; close-range keep-right only: %.0f %%, %.1f s\n",
+               (int)seed, 100 * share, lanes.end_s, 100 * share0, plain.end_s);
+        fflush(stdout);
+        ck_assert_uint_eq(lanes.left, 0);
+        ck_assert_uint_eq(lanes.mid_passes, 100);
+        ck_assert_double_ge(share, 0.95);
+        ck_assert_uint_eq(lanes.crossings, 0);
+        ck_assert_double_le(lanes.max_overlap_m, 0.05);
+    }
+}
+END_TEST
+
+// Through a standing crowd: people lingering in a place shuffle aside for a walker who
+// presses on them (walk.c, step_aside); untagged, a standing crowd is a wall nobody gets
+// through. 60 people stand over 4 m x 6 m of a 20 m x 6 m street (2.5 persons/m²); 5
+// walkers start west of them and must get past x = 18 m within 60 s.
+static uint32_t through_standing_crowd(bool aside, double *max_shift_m, double *max_overlap_m)
+{
+    lab_t lab;
+    lab_init(&lab, 7);
+    ck_assert_msg(lab_add_floor(&lab, 0, 0, 20, 6) && lab_build(&lab, &err), "%s", err.message);
+    ck_assert(lab_spawn_lattice(&lab, 60, 8, 0, 12, 6, 1.34, 0));
+    uint32_t standing = lab.peds.count;
+    ck_assert(lab_spawn_random(&lab, 5, 1, 1, 3, 5, 1.34, 0.26));
+    uint8_t tags[65] = {0};
+    float x0[60], y0[60];
+    for (uint32_t i = 0; i < lab.peds.count; i++) {
+        bool walker = i >= standing;
+        lab.peds.ex[i] = walker ? 1.0f : 0.0f, lab.peds.ey[i] = 0;
+        tags[i] = walker ? 0 : 1;
+        if (!walker) x0[i] = lab.peds.x[i], y0[i] = lab.peds.y[i];
+    }
+    lab.ctx.tags = aside ? tags : NULL, lab.ctx.aside_tag = 1;
+    *max_overlap_m = 0;
+    for (int step = 0; step < 600; step++) {
+        ck_assert_msg(gops_walk_step(&lab.ctx, &lab.peds, &lab.params, LAB_DT, 1, &err) == GOPS_OK, "%s", err.message);
+        if (step % 10 == 0) *max_overlap_m = fmax(*max_overlap_m, lab_max_overlap(&lab));
+    }
+    uint32_t through = 0;
+    for (uint32_t i = standing; i < lab.peds.count; i++) through += lab.peds.x[i] > 18;
+    *max_shift_m = 0;
+    for (uint32_t i = 0; i < standing; i++)
+        *max_shift_m = fmax(*max_shift_m, hypot(lab.peds.x[i] - x0[i], lab.peds.y[i] - y0[i]));
+    lab_free(&lab);
+    return through;
+}
+
+START_TEST(test_through_standing_crowd)
+{
+    double shift, overlap, shift0, overlap0;
+    uint32_t through = through_standing_crowd(true, &shift, &overlap);
+    uint32_t through0 = through_standing_crowd(false, &shift0, &overlap0);
+    printf("standing crowd of 60 at 2.5 persons/m2: %u of 5 walkers through in 60 s (standing people moved at most "
+           "%.2f m, deepest overlap %.3f m); nobody stepping aside: %u through\n",
+           through, shift, overlap, through0);
+    fflush(stdout);
+    ck_assert_uint_eq(through, 5);
+    ck_assert_uint_eq(through0, 0);
+    ck_assert_double_eq(shift0, 0);
+    ck_assert_double_le(overlap, 0.05);
+}
+END_TEST
+
 static Suite *counterflow_suite(void)
 {
     Suite *s = suite_create("crowd_counterflow");
@@ -130,6 +216,8 @@ static Suite *counterflow_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_two_face_to_face);
     tcase_add_loop_test(tc, test_two_groups_pass, 0, 3);
+    tcase_add_test(tc, test_lanes_form);
+    tcase_add_test(tc, test_through_standing_crowd);
     suite_add_tcase(s, tc);
     return s;
 }

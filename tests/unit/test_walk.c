@@ -240,11 +240,49 @@ static void keep_right_reference(const gops_pedestrians_t *p, const gops_walk_pa
     *e0x = dx / norm, *e0y = dy / norm;
 }
 
-// One step of the model by definition: every pair, libm exp, no grid, the keep-right turn,
+// Keep right early by definition: on a step where it looks (look_in 0), a walker counts
+// everyone whose desired direction is more than 120° from its own, ahead between v0·T and
+// the lookahead, within 0.8 m of the line of walking, in a neighbour-grid cell holding a
+// point of that line at v0·T + k·cell (up to the lookahead + a cell), at most 3; otherwise
+// it keeps the count of its last look. It turns e0 right, tan(angle) = count / 3.
+static void keep_right_lane_reference(const gops_pedestrians_t *p, const gops_walk_params_t *prm,
+                                      const gops_grid_t *g, uint32_t i, double *e0x, double *e0y)
+{
+    float ahead = p->v0[i] * prm->time_gap_s, far = prm->lane_lookahead_m;
+    float fx = (float)*e0x, fy = (float)*e0y;
+    if (!(ahead > 0) || !(far > ahead)) return;
+    uint32_t count = p->oncoming[i];
+    if (p->look_in[i] == 0) {
+        uint32_t cells[64], ncells = 0;
+        for (float d = ahead; d < far + g->cell && ncells < 64; d += g->cell) {
+            int32_t cx, cy;
+            gops_grid_cell_of(g, p->x[i] + fx * d, p->y[i] + fy * d, &cx, &cy);
+            cells[ncells++] = (uint32_t)cy * (uint32_t)g->nx + (uint32_t)cx;
+        }
+        count = 0;
+        for (uint32_t j = 0; j < p->count; j++) {
+            int32_t cx, cy;
+            gops_grid_cell_of(g, p->x[j], p->y[j], &cx, &cy);
+            bool on_line = false;
+            for (uint32_t c = 0; c < ncells; c++) on_line |= cells[c] == (uint32_t)cy * (uint32_t)g->nx + (uint32_t)cx;
+            double ax = (double)p->x[j] - p->x[i], ay = (double)p->y[j] - p->y[i], along = ax * fx + ay * fy;
+            if (j == i || !on_line || !(along > ahead && along <= far) || fabs(fx * ay - fy * ax) > 0.8) continue;
+            count += p->ex[j] * fx + p->ey[j] * fy < -0.5;
+        }
+        count = count < 3 ? count : 3;
+    }
+    if (!count) return;
+    double turn = count / 3.0;
+    double dx = *e0x + turn * *e0y, dy = *e0y - turn * *e0x, norm = sqrt(dx * dx + dy * dy);
+    *e0x = dx / norm, *e0y = dy / norm;
+}
+
+// One step of the model by definition: every pair, libm exp, no grid (but for the cells
+// keep-right-early looks into), both keep-right turns,
 // the step limit (the step ends before the direction's own component u·e, with every
 // repulsion term following its exponential law along the step, would reach zero; found by
 // the same bisection as the model, in double precision). Walls are far away.
-static void reference_step(const gops_pedestrians_t *p, const gops_walk_params_t *prm, float dt)
+static void reference_step(const gops_pedestrians_t *p, const gops_walk_params_t *prm, const gops_grid_t *g, float dt)
 {
     uint32_t n = p->count;
     float rmax = 0;
@@ -256,6 +294,7 @@ static void reference_step(const gops_pedestrians_t *p, const gops_walk_params_t
         if (p->ex[i] == 0 && p->ey[i] == 0) continue;
         float radius = fminf(prm->cutoff_m, p->radius[i] + rmax + fmaxf(p->v0[i] * prm->time_gap_s, reach));
         double e0x = p->ex[i], e0y = p->ey[i];
+        keep_right_lane_reference(p, prm, g, i, &e0x, &e0y);
         keep_right_reference(p, prm, i, radius, &e0x, &e0y);
         double rx = 0, ry = 0;
         for (uint32_t j = 0; j < n; j++) {
@@ -332,7 +371,7 @@ START_TEST(test_brute_force_reference)
     ck_assert_msg(lab_build(&lab, &err), "%s", err.message);
     scatter(500, 12, 16, 3);
     for (int s = 0; s < 5; s++) {
-        reference_step(&lab.peds, &lab.params, LAB_DT);
+        reference_step(&lab.peds, &lab.params, &lab.ctx.grid, LAB_DT);
         step(1);
         compare_with_reference(2e-5f);
     }
@@ -346,7 +385,7 @@ START_TEST(test_buffer_overflow_matches_reference)
     ck_assert(lab_add_floor(&lab, 0, 0, 20, 20));
     ck_assert_msg(lab_build(&lab, &err), "%s", err.message);
     scatter(1000, 8.5f, 3, 5);
-    reference_step(&lab.peds, &lab.params, LAB_DT);
+    reference_step(&lab.peds, &lab.params, &lab.ctx.grid, LAB_DT);
     step(1);
     compare_with_reference(2e-5f);
 }
