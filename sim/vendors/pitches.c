@@ -76,6 +76,7 @@ typedef struct builder {
     gops_sites_t *s;
     uint32_t site_cap, cell_cap;
     double min_walkway_m; ///< m, narrowest walkway a cart pitches on
+    double cart_radius_m; ///< m, a cart's footprint
 } builder_t;
 
 static bool on_carriageway(const gops_map_t *map, gops_point_t c)
@@ -103,11 +104,21 @@ static bool in_junction(const gops_walkable_t *w, uint32_t k)
 // pass in single file, and the first-order walking model, in which nobody yields, locks two
 // such files meeting head on: on the Erqi holiday evening clumps of several hundred people
 // round carts on sidewalks grew for the whole hour.
+// The walkway is measured at the pitch and at eight points of the cart's rim: a cart
+// whose centre stands on a wide sidewalk can still reach into the mouth of a narrower
+// passage beside it (on the weekday evening a cart at the end of a 3 m passage by
+// Dunmu Road left 0.6 m either side, and some 180 walkers stood in the passage for the
+// last 45 minutes of the window).
 static bool too_narrow(const builder_t *b, gops_point_t c)
 {
-    double before, after;
-    gops_obstruction_local_width(b->d->walk, NULL, 0, c, 10.0, 0.25, &before, &after);
-    return before < b->min_walkway_m;
+    for (int k = -1; k < 8; k++) {
+        double a = k * 0.78539816339744831, rim = k < 0 ? 0 : b->cart_radius_m;
+        gops_point_t q = {c.x + rim * cos(a), c.y + rim * sin(a)};
+        double before, after;
+        gops_obstruction_local_width(b->d->walk, NULL, 0, q, 10.0, 0.25, &before, &after);
+        if (before < b->min_walkway_m) return true;
+    }
+    return false;
 }
 
 static bool in_guidance_point(const gops_map_t *map, gops_point_t c)
@@ -186,7 +197,7 @@ gops_status_t gops_sites_build(gops_sites_t *s, const gops_district_t *district,
                                double cart_radius_m, gops_error_t *err)
 {
     memset(s, 0, sizeof *s);
-    builder_t b = {district, p, s, 0, 0, 2 * cart_radius_m + p->clear_width_m};
+    builder_t b = {district, p, s, 0, 0, 2 * cart_radius_m + p->clear_width_m, cart_radius_m};
     const gops_map_t *map = district->map;
     bool ok = true;
     if (p->metro_exits)

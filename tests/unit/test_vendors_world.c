@@ -125,16 +125,21 @@ START_TEST(test_sites_on_erqi)
         }
     }
     ck_assert_uint_gt(disc_near, 100); // what the rule keeps them off
-    // Every pitch cell lies on a walkway wide enough for a cart and the clear width beside it;
-    // without the rule, sites also reach onto narrower sidewalks.
+    // Every pitch cell lies on a walkway wide enough for a cart and the clear width beside it,
+    // and so does every point of a cart's rim there (no cart reaches into a narrower passage
+    // beside it); without the rule, sites also reach onto narrower sidewalks.
     double need = 2 * p.mobile_radius_m + p.pitches.clear_width_m;
     uint32_t narrow_near = 0;
     for (uint32_t k = 0; k < s->count; k++) {
         for (uint32_t c = 0; c < s->sites[k].cell_count; c++) {
-            double before, after;
             gops_point_t at = gops_walkable_centre(walk, walk->cells[s->cells[s->sites[k].first_cell + c]]);
-            gops_obstruction_local_width(walk, NULL, 0, at, 10.0, 0.25, &before, &after);
-            ck_assert_msg(before >= need, "pitch cell at (%.1f, %.1f) on a %.2f m walkway", at.x, at.y, before);
+            for (int r = -1; r < 8; r++) {
+                double a = r * 0.78539816339744831, rim = r < 0 ? 0 : p.mobile_radius_m, before, after;
+                gops_point_t q = {at.x + rim * cos(a), at.y + rim * sin(a)};
+                gops_obstruction_local_width(walk, NULL, 0, q, 10.0, 0.25, &before, &after);
+                ck_assert_msg(before >= need, "pitch cell at (%.1f, %.1f): a cart's rim at (%.1f, %.1f) on a %.2f m walkway",
+                              at.x, at.y, q.x, q.y, before);
+            }
         }
     }
     gops_vendors_params_t loose = p;
