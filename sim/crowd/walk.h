@@ -68,7 +68,8 @@ void gops_walk_context_free(gops_walk_context_t *ctx);
 /// state), on up to `threads` threads; results do not depend on the thread count. Writes
 /// x, y (wrapped into the periodic interval when periodic_x > 0), vx, vy (the step's
 /// displacement / dt, m/s) and wait (s: grows by dt while a pedestrian that wants to walk
-/// moves slower than a fifth of its v0, reset to 0 when it walks). A pedestrian whose
+/// moves slower than a fifth of its v0, reset to 0 when it walks), and oncoming and look_in
+/// (the lanes rule's look ahead, while lane_lookahead_m > v0·T). A pedestrian whose
 /// desired direction is (0, 0) stands and keeps its wait (stepping aside for walkers when
 /// tagged aside_tag). Besides the published
 /// model, a step ends where the repulsion would turn the direction back (the small-step
