@@ -10,6 +10,8 @@
 //   (mean: the reports' road collapse was re-routed and still closed in 7 days);
 // - verification 10 min (camera check or call-back); a failed check re-opens the order with
 //   half the original work;
+// - a cause gone by itself (a vendor left): an order still waiting is withdrawn where a
+//   camera sees the spot; a team finding nobody is done after a 2 min look round;
 // - escalation when no team is on scene 15 / 30 / 60 / 120 min (critical / high / normal /
 //   low) after the order entered the queue ("street calls, district answers", FACTS):
 //   level 1 brings city management and grid workers district-wide, level 2 police and the
@@ -34,6 +36,7 @@ gops_centre_params_t gops_centre_params_default(void)
         .refusal_mean_s = 4 * 3600,
         .verify_mean_s = 600,
         .rework_share = 0.5,
+        .gone_check_s = 120,
         .escalate_after_s = {900, 1800, 3600, 7200},
         .escalation_units = {U(CITY_MANAGEMENT) | U(GRID_WORKER), U(POLICE) | U(EMERGENCY)},
     };
@@ -144,7 +147,7 @@ void gops_centre_on_triaged(gops_ops_t *ops, uint32_t index, uint32_t desk)
     ops->desks[desk].incident = GOPS_OPS_NONE;
     gops_ops_order_set(ops, inc, GOPS_ORDER_CREATED, GOPS_CAUSE_TRIAGED);
     inc->t_created = inc->t_queued = ops->now;
-    gops_centre_arm_escalation(ops, inc);
+    if (!gops_ops_withdraw_if_seen_gone(ops, index)) gops_centre_arm_escalation(ops, inc);
     if (desk < ops->desk_count && ops->triage_count > 0) start_triage(ops, desk, next_for_triage(ops));
 }
 

@@ -21,6 +21,7 @@ typedef struct gops_centre_params {
     double refusal_mean_s;                      ///< s, until a disputed order comes back refused
     double verify_mean_s;                       ///< s, the centre checking the result (camera, call-back)
     double rework_share;                        ///< work after a failed check, share of the original
+    double gone_check_s;                        ///< s, on scene when the cause has gone: a look round, a photo
     double escalate_after_s[GOPS_PRIO_COUNT];   ///< s without a team on scene before escalating
     uint32_t escalation_units[GOPS_ESCALATION_LEVELS]; ///< unit bits added at levels 1 and 2
 } gops_centre_params_t;

@@ -8,8 +8,9 @@
 //   first time, resolved and closed the last), response_s (occurred → first arrival),
 //   closure_s (occurred → closed), unit (unit type of the last dispatch), team (kind#n or
 //   post:<id>), notified (other responsible units, '|'-separated), dispatches,
-//   redispatches, refusals, preemptions, escalations, reopens, state (closed, cleared,
-//   undetected or the order state), open_reason (empty when closed or cleared).
+//   redispatches, refusals, preemptions, escalations, reopens, state (closed, withdrawn
+//   (closed without a team: the cause was seen gone), cleared, undetected or the order
+//   state), open_reason (empty when closed, withdrawn or cleared).
 // Ordering: rows by id (occurrence order of generated incidents; injected ones by call).
 #include "ops/ops_internal.h"
 
@@ -130,7 +131,8 @@ char *gops_ops_incidents_csv(const gops_ops_t *ops)
         team_field(&sb, ops, inc->team != GOPS_OPS_NONE ? inc->team : inc->last_team);
         gops_strbuf_puts(&sb, ",");
         units_field(&sb, inc->units_notified);
-        const char *state = inc->closed    ? "closed"
+        const char *state = inc->withdrawn ? "withdrawn"
+                            : inc->closed  ? "closed"
                             : inc->cleared ? "cleared"
                             : !inc->detected ? "undetected"
                                              : gops_order_state_name(inc->state);

@@ -173,6 +173,7 @@ char *gops_ops_measures_json(const gops_ops_t *ops)
     cJSON_AddNumberToObject(root, "incidents", ops->n_occurred);
     cJSON_AddNumberToObject(root, "detected", ops->n_detected);
     cJSON_AddNumberToObject(root, "closed", ops->n_closed);
+    cJSON_AddNumberToObject(root, "withdrawn", ops->n_withdrawn);
     cJSON_AddNumberToObject(root, "cleared_undetected", ops->n_cleared);
     cJSON_AddNumberToObject(root, "undetected_open", ops->pending_count);
     cJSON_AddNumberToObject(root, "never_detected", ops->n_cleared + ops->pending_count);

@@ -404,6 +404,8 @@ static void on_arrive(gops_ops_t *ops, uint32_t index)
         inc->t_arrive = ops->now;
         gops_measures_on_arrival(ops, inc);
     }
+    if (inc->gone && inc->work_left_s > ops->params.centre.gone_check_s)
+        inc->work_left_s = ops->params.centre.gone_check_s; // nobody there: a look round
     start_work(ops, index);
 }
 
@@ -441,12 +443,23 @@ static void on_repaired(gops_ops_t *ops, uint32_t index)
     resolve(ops, index);
 }
 
+/// Files the order closed (after verification, or withdrawn) and tells the world.
+static void close_order(gops_ops_t *ops, gops_incident_t *inc, gops_order_cause_t cause)
+{
+    gops_ops_order_set(ops, inc, GOPS_ORDER_CLOSED, cause);
+    inc->t_close = ops->now;
+    inc->closed = true;
+    ops->n_closed++;
+    gops_measures_on_close(ops, inc);
+    gops_world_emit(ops->world, GOPS_EVENT_INCIDENT_CLOSED, inc->id, inc->category);
+}
+
 static void on_verify(gops_ops_t *ops, uint32_t index)
 {
     gops_incident_t *inc = &ops->incidents[index];
     const gops_incident_type_t *ty = &ops->params.types[inc->type];
     double u = gops_rng_uniform(&inc->rng);
-    if (u < ty->p_verify_fail) {
+    if (u < ty->p_verify_fail && !inc->gone) { // nothing left to find fault with
         gops_ops_order_set(ops, inc, GOPS_ORDER_CREATED, GOPS_CAUSE_REOPENED);
         inc->reopens++;
         inc->epoch++;
@@ -457,12 +470,42 @@ static void on_verify(gops_ops_t *ops, uint32_t index)
     }
     gops_ops_order_set(ops, inc, GOPS_ORDER_VERIFIED, GOPS_CAUSE_VERIFIED);
     inc->t_verify = ops->now;
-    gops_ops_order_set(ops, inc, GOPS_ORDER_CLOSED, GOPS_CAUSE_FILED);
-    inc->t_close = ops->now;
-    inc->closed = true;
-    ops->n_closed++;
-    gops_measures_on_close(ops, inc);
-    gops_world_emit(ops->world, GOPS_EVENT_INCIDENT_CLOSED, inc->id, inc->category);
+    close_order(ops, inc, GOPS_CAUSE_FILED);
+}
+
+bool gops_ops_withdraw_if_seen_gone(gops_ops_t *ops, uint32_t index)
+{
+    gops_incident_t *inc = &ops->incidents[index];
+    // The centre sees the spot empty on its big screen.
+    if (!inc->gone || inc->state != GOPS_ORDER_CREATED || !gops_sensing_in_view(&ops->sensing, inc->at)) return false;
+    inc->epoch++;
+    inc->withdrawn = true;
+    ops->n_withdrawn++;
+    close_order(ops, inc, GOPS_CAUSE_WITHDRAWN);
+    ops->dispatch_dirty = true;
+    return true;
+}
+
+/// The cause went away by itself (a vendor packed up and left). Unseen, the incident clears;
+/// a waiting order the centre can see is withdrawn; a team sent or on scene finds nothing to
+/// handle and is done after a look round (centre.gone_check_s).
+static void on_gone(gops_ops_t *ops, uint32_t index)
+{
+    gops_incident_t *inc = &ops->incidents[index];
+    if (inc->gone || inc->closed || inc->cleared) return;
+    inc->gone = true;
+    if (!inc->detected) {
+        on_self_clear(ops, index);
+        return;
+    }
+    if (gops_ops_withdraw_if_seen_gone(ops, index)) return;
+    double check = ops->params.centre.gone_check_s;
+    if (inc->state != GOPS_ORDER_ON_SCENE || inc->repairing || inc->team == GOPS_OPS_NONE) return;
+    double left = inc->work_left_s - (ops->now - inc->work_started);
+    if (!(left > check)) return;
+    inc->epoch++; // the scheduled end of work is stale
+    inc->work_left_s = check;
+    start_work(ops, index);
 }
 
 static bool order_event_current(const gops_ops_t *ops, const gops_agenda_item_t *ev, gops_order_state_t want)
@@ -497,6 +540,7 @@ static void handle(gops_ops_t *ops, const gops_agenda_item_t *ev)
     case GOPS_EV_OCCUR: on_occur(ops, ev->ref); break;
     case GOPS_EV_DETECT: detect(ops, ev->ref, (gops_channel_t)ev->arg); break;
     case GOPS_EV_SELF_CLEAR: on_self_clear(ops, ev->ref); break;
+    case GOPS_EV_GONE: on_gone(ops, ev->ref); break;
     case GOPS_EV_TRIAGED: gops_centre_on_triaged(ops, ev->ref, ev->arg); break;
     case GOPS_EV_ACCEPT:
         if (order_event_current(ops, ev, GOPS_ORDER_DISPATCHED)) on_accept(ops, ev->ref);
@@ -657,7 +701,8 @@ static void ops_hash(const gops_world_t *world, const void *state, gops_hash_t *
         gops_hash_u64(h, ((uint64_t)inc->priority << 32) | (uint64_t)inc->channel);
         hash_point(h, inc->at);
         gops_hash_u64(h, (uint64_t)inc->occurred | (uint64_t)inc->detected << 1 | (uint64_t)inc->cleared << 2 |
-                             (uint64_t)inc->closed << 3 | (uint64_t)inc->repairing << 4);
+                             (uint64_t)inc->closed << 3 | (uint64_t)inc->repairing << 4 | (uint64_t)inc->gone << 5 |
+                             (uint64_t)inc->withdrawn << 6);
         const double times[] = {inc->t_occur,   inc->t_detect, inc->t_created, inc->t_dispatch,
                                 inc->t_arrive,  inc->t_resolve, inc->t_close,  inc->work_left_s};
         for (size_t k = 0; k < sizeof times / sizeof times[0]; k++) gops_hash_f64(h, times[k]);
@@ -860,6 +905,21 @@ gops_status_t gops_ops_report_detected(gops_ops_t *ops, uint32_t incident_id, go
     return GOPS_OK;
 }
 
+gops_status_t gops_ops_cause_gone(gops_ops_t *ops, uint32_t incident_id, double time_s, gops_error_t *err)
+{
+    if (incident_id == 0 || incident_id > ops->incident_count)
+        return gops_error_set(err, GOPS_BAD_VALUE, "incident %u gone: no such incident (ids so far: 1 to %u)",
+                              incident_id, ops->incident_count);
+    if (!isfinite(time_s))
+        return gops_error_set(err, GOPS_BAD_VALUE, "incident %u gone: time %g s is not finite", incident_id, time_s);
+    // Through the agenda, never before the incident happens (its OCCUR event comes first).
+    const gops_incident_t *inc = &ops->incidents[incident_id - 1];
+    double now = gops_world_elapsed(ops->world), t = time_s > now ? time_s : now;
+    if (t < inc->t_occur) t = inc->t_occur;
+    gops_ops_schedule(ops, t, GOPS_EV_GONE, incident_id - 1, 0, 0);
+    return GOPS_OK;
+}
+
 gops_status_t gops_ops_set_rate(gops_ops_t *ops, gops_itype_t type, int mode, double per_hour, gops_error_t *err)
 {
     if ((unsigned)type >= GOPS_ITYPE_COUNT)
@@ -1003,7 +1063,7 @@ bool gops_ops_incident_get(const gops_ops_t *ops, uint32_t id, gops_incident_inf
         .id = inc->id, .type = inc->type, .category = inc->category, .priority = inc->priority, .at = inc->at,
         .zone = inc->zone, .subdistrict = inc->subdistrict, .district = inc->district, .state = inc->state,
         .occurred = inc->occurred, .detected = inc->detected, .cleared = inc->cleared, .closed = inc->closed,
-        .repairing = inc->repairing, .channel = inc->channel, .t_occur = inc->t_occur, .t_detect = inc->t_detect,
+        .repairing = inc->repairing, .gone = inc->gone, .withdrawn = inc->withdrawn, .channel = inc->channel, .t_occur = inc->t_occur, .t_detect = inc->t_detect,
         .t_created = inc->t_created, .t_dispatch = inc->t_dispatch, .t_arrive = inc->t_arrive,
         .t_resolve = inc->t_resolve, .t_close = inc->t_close, .team = inc->team, .last_team = inc->last_team,
         .unit = inc->unit, .units_primary = inc->units_primary, .units_notified = inc->units_notified,

@@ -93,6 +93,14 @@ void gops_ops_report_density_warning(gops_ops_t *ops, gops_point_t at, double de
 /// GOPS_BAD_VALUE for an unknown id, channel NONE or an unknown channel, a non-finite time.
 gops_status_t gops_ops_report_detected(gops_ops_t *ops, uint32_t incident_id, gops_channel_t channel, double time_s,
                                        gops_error_t *err);
+/// The cause of an incident went away by itself at time_s (s since start; earlier means now):
+/// a mobile vendor packed up and left. Still unseen, the incident clears. Seen: an order
+/// waiting for a team (or in triage) is withdrawn, closed without a team, when a camera has
+/// the spot in view (the centre sees it empty); otherwise the team sent finds nothing and
+/// is done after centre.gone_check_s on scene, as is a team already there; the centre's
+/// check of a gone cause never re-opens it. GOPS_BAD_VALUE for an unknown id or a
+/// non-finite time.
+gops_status_t gops_ops_cause_gone(gops_ops_t *ops, uint32_t incident_id, double time_s, gops_error_t *err);
 /// Sets a type's rate (per hour, day mean) in one mode, or in every mode when mode < 0.
 gops_status_t gops_ops_set_rate(gops_ops_t *ops, gops_itype_t type, int mode, double per_hour, gops_error_t *err);
 /// Rain (mm/h, ≥ 0): waterlogging happens at 1 per hour per 10 mm/h by default.
@@ -141,6 +149,8 @@ typedef struct gops_incident_info {
     int32_t zone, subdistrict, district; ///< zone feature indices, -1
     gops_order_state_t state;
     bool occurred, detected, cleared, closed, repairing;
+    bool gone;                           ///< its cause went away by itself (gops_ops_cause_gone)
+    bool withdrawn;                      ///< closed without a team: the centre saw the cause gone
     gops_channel_t channel;
     double t_occur, t_detect, t_created, t_dispatch, t_arrive, t_resolve, t_close; ///< s since start, NAN = not yet
     uint32_t team;                       ///< team index attached now, GOPS_OPS_NONE

@@ -36,6 +36,7 @@ typedef enum gops_ops_event {
     GOPS_EV_HOUR,       ///< every local hour: duty windows
     GOPS_EV_SHIFT,      ///< shift change: handover for idle teams
     GOPS_EV_COVERAGE,   ///< sample the 5-minute coverage
+    GOPS_EV_GONE,       ///< ref incident: its cause went away by itself (gops_ops_cause_gone)
     GOPS_EV_COUNT
 } gops_ops_event_t;
 
@@ -70,6 +71,8 @@ typedef struct gops_incident {
 
     // Ground truth and order record (times in s since start; NAN = not yet).
     bool occurred, detected, cleared, closed;
+    bool gone;                      ///< the cause went away by itself (a vendor left): nothing to handle
+    bool withdrawn;                 ///< closed without a team: the centre saw the cause gone on camera
     gops_channel_t channel;
     double t_occur, t_detect, t_created, t_dispatch, t_arrive, t_resolve, t_verify, t_close;
     double t_queued;                ///< s, when it last entered the waiting queue
@@ -172,6 +175,7 @@ struct gops_ops {
     gops_point_t centre_point;      ///< the centre's base (the landmark or the map's middle)
 
     uint32_t n_occurred, n_detected, n_closed, n_cleared; ///< running counts
+    uint32_t n_withdrawn;           ///< closed orders among n_closed that no team went to
     gops_quantile_t response_p50, response_p90; ///< s, occurrence → first arrival
     gops_quantile_t closure_p50;                ///< s, occurrence → closure
     double last_sense;              ///< s, last dynamic sensing pass
@@ -195,6 +199,9 @@ void gops_ops_schedule(gops_ops_t *ops, double time, gops_ops_event_t kind, uint
 void gops_ops_order_set(gops_ops_t *ops, gops_incident_t *inc, gops_order_state_t to, gops_order_cause_t cause);
 /// Duration (s) drawn from a distribution with `mean` (s) and coefficient of variation.
 double gops_ops_draw_duration(gops_rng_t *rng, gops_duration_dist_t dist, double mean, double cv);
+/// A waiting order whose cause has gone, at a spot a camera has in view, is closed without a
+/// team (GOPS_CAUSE_WITHDRAWN); true when it was.
+bool gops_ops_withdraw_if_seen_gone(gops_ops_t *ops, uint32_t index);
 
 // ---- teams.c ---------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ static const char *const state_names[GOPS_ORDER_STATE_COUNT] = {
 };
 
 static const char *const cause_names[GOPS_CAUSE_COUNT] = {
-    "triaged", "assigned", "accepted", "refused", "preempted", "arrived", "handled", "verified", "reopened", "filed",
+    "triaged", "assigned", "accepted", "refused", "preempted", "arrived", "handled", "verified", "reopened", "filed", "withdrawn",
 };
 
 #define S(x) (1u << GOPS_ORDER_##x)
@@ -33,6 +33,7 @@ static const struct {
     [GOPS_CAUSE_VERIFIED] = {S(RESOLVED), GOPS_ORDER_VERIFIED},
     [GOPS_CAUSE_REOPENED] = {S(RESOLVED), GOPS_ORDER_CREATED},
     [GOPS_CAUSE_FILED] = {S(VERIFIED), GOPS_ORDER_CLOSED},
+    [GOPS_CAUSE_WITHDRAWN] = {S(CREATED), GOPS_ORDER_CLOSED},
 };
 
 const char *gops_order_state_name(gops_order_state_t s)

@@ -38,6 +38,7 @@ typedef enum gops_order_cause {
     GOPS_CAUSE_VERIFIED,   ///< RESOLVED → VERIFIED: the centre's check passed
     GOPS_CAUSE_REOPENED,   ///< RESOLVED → CREATED: the check failed
     GOPS_CAUSE_FILED,      ///< VERIFIED → CLOSED
+    GOPS_CAUSE_WITHDRAWN,  ///< CREATED → CLOSED: the centre saw on camera that the cause had gone
     GOPS_CAUSE_COUNT
 } gops_order_cause_t;
 

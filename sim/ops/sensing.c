@@ -200,6 +200,13 @@ bool gops_sensing_capture_covers(const gops_sensing_t *s, gops_point_t p)
     return false;
 }
 
+bool gops_sensing_in_view(const gops_sensing_t *s, gops_point_t p)
+{
+    for (uint32_t i = 0; i < s->camera_count; i++)
+        if (s->params.camera_quality[s->cameras[i].type] > 0 && gops_camera_sees(&s->cameras[i], p)) return true;
+    return false;
+}
+
 static void consider(gops_sense_draw_t *d, double t, gops_channel_t ch)
 {
     if (t < d->t_detect) {

@@ -107,6 +107,9 @@ gops_camera_t gops_camera_from_feature(const gops_feature_t *f);
 double gops_sensing_vision_probability(const gops_sensing_t *s, const gops_incident_type_t *type, gops_point_t p);
 /// True when a smart-capture device covers p.
 bool gops_sensing_capture_covers(const gops_sensing_t *s, gops_point_t p);
+/// Whether a camera of a type with any quality has `p` in view (an operator at the big
+/// screen can look at it, whatever the AI recognises).
+bool gops_sensing_in_view(const gops_sensing_t *s, gops_point_t p);
 /// Draws the static channels for an incident occurring at t_occ (s). Always consumes the
 /// same number of random numbers, so one incident's draw never shifts another's.
 gops_sense_draw_t gops_sensing_draw(const gops_sensing_t *s, const gops_incident_type_t *type, gops_point_t p,

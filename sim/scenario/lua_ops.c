@@ -331,7 +331,7 @@ static int lua_incident_state(lua_State *L)
                      : gops_lua_fail(L, "incident_state: no incident %lld (none so far)", (long long)id);
     const gops_district_t *d = gops_world_district(gops_scenario_self(L)->world);
     const gops_map_t *map = d ? d->map : NULL;
-    lua_createtable(L, 0, 28);
+    lua_createtable(L, 0, 30);
     set_integer(L, "id", in.id);
     set_string(L, "type", gops_itype_name(in.type));
     set_string(L, "category", gops_category_name(in.category));
@@ -341,6 +341,10 @@ static int lua_incident_state(lua_State *L)
     set_string(L, "state", incident_state_name(&in));
     lua_pushboolean(L, in.repairing);
     lua_setfield(L, -2, "repairing");
+    lua_pushboolean(L, in.gone);
+    lua_setfield(L, -2, "gone");
+    lua_pushboolean(L, in.withdrawn);
+    lua_setfield(L, -2, "withdrawn");
     if (in.detected) set_string(L, "detected_by", gops_channel_name(in.channel));
     if (in.unit >= 0) set_string(L, "unit", gops_unit_type_name((gops_unit_type_t)in.unit));
     set_zone(L, "zone", map, in.zone);

@@ -86,6 +86,11 @@ void gops_street_end(gops_vendors_t *v, uint32_t index)
     si->active = false;
     si->t_end = v->now;
     open_remove(v, index);
+    // A vendor's pitch is empty again: the centre's order has nothing left to handle.
+    if (si->kind == GOPS_STREET_VENDING && v->ops && si->ops_id) {
+        gops_error_t err;
+        (void)gops_ops_cause_gone(v->ops, si->ops_id, v->now, &err); // the id is ours: cannot fail
+    }
 }
 
 void gops_street_detect(gops_vendors_t *v, uint32_t index, gops_detector_t by, double t)

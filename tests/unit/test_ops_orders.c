@@ -36,6 +36,7 @@ START_TEST(transition_table)
         {GOPS_ORDER_RESOLVED, GOPS_ORDER_VERIFIED, GOPS_CAUSE_VERIFIED},
         {GOPS_ORDER_RESOLVED, GOPS_ORDER_CREATED, GOPS_CAUSE_REOPENED},
         {GOPS_ORDER_VERIFIED, GOPS_ORDER_CLOSED, GOPS_CAUSE_FILED},
+        {GOPS_ORDER_CREATED, GOPS_ORDER_CLOSED, GOPS_CAUSE_WITHDRAWN},
     };
     const size_t n_legal = sizeof legal / sizeof legal[0];
     size_t found = 0;
