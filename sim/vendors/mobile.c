@@ -95,10 +95,19 @@ static void commit_site(gops_vendors_t *v, uint32_t i, uint32_t site)
     if (site != GOPS_VENDORS_NONE) v->sites.sites[site].vendors++;
 }
 
-static gops_point_t pick_pitch(gops_vendors_t *v, uint32_t i, uint32_t site)
+static bool pick_pitch(gops_vendors_t *v, uint32_t i, uint32_t site, gops_point_t *at)
 {
     return gops_site_pick(&v->sites, site, v->district->walk, v->obstacles, v->obstacle_count,
-                          v->params.pitches.min_spacing_m, &v->vendors[i].rng);
+                          v->params.pitches.min_spacing_m, &v->vendors[i].rng, at);
+}
+
+/// Off the street for a while (the mode's mean return time), to come back from displaced_from.
+static void go_away(gops_vendors_t *v, uint32_t i)
+{
+    gops_vendor_t *vd = &v->vendors[i];
+    commit_site(v, i, GOPS_VENDORS_NONE);
+    vd->state = GOPS_VENDOR_AWAY;
+    vd->t_next = v->now + gops_rng_exponential(&vd->rng, v->params.reactions.return_mean_s[v->mode]);
 }
 
 static void go_off(gops_vendors_t *v, uint32_t i)
@@ -230,13 +239,22 @@ static void arrive_at_pitch(gops_vendors_t *v, uint32_t i, double *weights)
             return;
         }
         commit_site(v, i, site);
-        vd->at = pick_pitch(v, i, site);
+        (void)pick_pitch(v, i, site, &vd->at); // checked below
     }
     vd->chosen = false;
+    // Carts set up while this vendor was on its way may stand too close: two side by side
+    // block a walkway each alone leaves passable. Another pitch in the site, or away a while.
+    if (gops_pitch_gap(vd->at, v->obstacles, v->obstacle_count) < v->params.pitches.min_spacing_m &&
+        !pick_pitch(v, i, vd->site, &vd->at)) {
+        vd->displaced_from = vd->at;
+        go_away(v, i);
+        return;
+    }
     double setup = v->params.mobile_setup_s;
     if (vd->kind == GOPS_VENDOR_LICENSEE) // a late start finds it already set up
         setup = fmin(setup, fmax(0.0, vd->arrive_at + v->params.mobile_setup_s - v->now));
     start_setup(v, i, setup);
+    gops_vendors_rebuild_obstacles(v); // the cart is in the way of whoever arrives later this step
 }
 
 /// Packing on the street is done: the incident ends and the vendor moves on.
@@ -251,9 +269,7 @@ static void packed(gops_vendors_t *v, uint32_t i)
         go_off(v, i);
         break;
     case GOPS_AFTER_AWAY:
-        commit_site(v, i, GOPS_VENDORS_NONE);
-        vd->state = GOPS_VENDOR_AWAY;
-        vd->t_next = v->now + gops_rng_exponential(&vd->rng, v->params.reactions.return_mean_s[v->mode]);
+        go_away(v, i);
         break;
     case GOPS_AFTER_PITCH: {
         uint32_t site = vd->next_site;
@@ -261,13 +277,11 @@ static void packed(gops_vendors_t *v, uint32_t i)
         // The site chosen before packing was cleared meanwhile: another, or away for a while.
         if (gops_vendors_site_cleared(v, site)) site = choose_site(v, i, &here, (gops_point_t){0, 0}, 0, v->site_weights);
         if (site == GOPS_VENDORS_NONE) {
-            commit_site(v, i, GOPS_VENDORS_NONE);
-            vd->state = GOPS_VENDOR_AWAY;
-            vd->t_next = v->now + gops_rng_exponential(&vd->rng, v->params.reactions.return_mean_s[v->mode]);
+            go_away(v, i);
             break;
         }
         commit_site(v, i, site);
-        vd->at = pick_pitch(v, i, site);
+        (void)pick_pitch(v, i, site, &vd->at); // where to head; checked again on arrival
         vd->from = here;
         vd->state = GOPS_VENDOR_TO_PITCH;
         vd->chosen = true;
@@ -415,7 +429,7 @@ static bool advance(gops_vendors_t *v, uint32_t i, double *weights)
         }
         commit_site(v, i, site);
         vd->from = vd->displaced_from;
-        vd->at = pick_pitch(v, i, site);
+        (void)pick_pitch(v, i, site, &vd->at); // where to head; checked again on arrival
         vd->chosen = true;
         vd->state = GOPS_VENDOR_TO_PITCH;
         vd->t_next = v->now + travel_s(v, vd->from, vd->at);

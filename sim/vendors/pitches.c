@@ -291,8 +291,18 @@ uint32_t gops_pitch_choose(const double *w, uint32_t n, double u)
     return last; // rounding at the very top
 }
 
-gops_point_t gops_site_pick(const gops_sites_t *s, uint32_t site, const gops_walkable_t *walk, const gops_disc_t *avoid,
-                            uint32_t n, double min_spacing_m, gops_rng_t *rng)
+double gops_pitch_gap(gops_point_t p, const gops_disc_t *avoid, uint32_t n)
+{
+    double gap = INFINITY;
+    for (uint32_t i = 0; i < n; i++) {
+        double g = hypot(p.x - avoid[i].x, p.y - avoid[i].y) - avoid[i].r;
+        if (g < gap) gap = g;
+    }
+    return gap;
+}
+
+bool gops_site_pick(const gops_sites_t *s, uint32_t site, const gops_walkable_t *walk, const gops_disc_t *avoid,
+                    uint32_t n, double min_spacing_m, gops_rng_t *rng, gops_point_t *at)
 {
     const gops_site_t *st = &s->sites[site];
     gops_point_t best = st->at, chosen = st->at;
@@ -302,11 +312,7 @@ gops_point_t gops_site_pick(const gops_sites_t *s, uint32_t site, const gops_wal
         uint32_t k = (uint32_t)gops_rng_below(rng, st->cell_count);
         if (found) continue; // keep drawing: the stream advances the same whatever happens
         gops_point_t c = gops_walkable_centre(walk, walk->cells[s->cells[st->first_cell + k]]);
-        double gap = INFINITY;
-        for (uint32_t i = 0; i < n; i++) {
-            double g = hypot(c.x - avoid[i].x, c.y - avoid[i].y) - avoid[i].r;
-            if (g < gap) gap = g;
-        }
+        double gap = gops_pitch_gap(c, avoid, n);
         if (gap >= min_spacing_m) {
             chosen = c;
             found = true;
@@ -315,7 +321,8 @@ gops_point_t gops_site_pick(const gops_sites_t *s, uint32_t site, const gops_wal
             best = c;
         }
     }
-    return found ? chosen : best;
+    *at = found ? chosen : best;
+    return found;
 }
 
 void gops_sites_hash(const gops_sites_t *s, gops_hash_t *h)

@@ -89,11 +89,14 @@ double gops_site_weight(const gops_pitch_params_t *p, double footfall, uint32_t 
 /// GOPS_VENDORS_NONE when every weight is 0.
 uint32_t gops_pitch_choose(const double *w, uint32_t n, double u);
 
+/// Distance (m) from `p` to the edge of the nearest disc in `avoid`; INFINITY for none.
+double gops_pitch_gap(gops_point_t p, const gops_disc_t *avoid, uint32_t n);
 /// A pitch in site `site`: a pitch cell's centre at least min_spacing_m from every disc in
-/// `avoid` (other footprints), tried up to 16 times at random, else the cell that was
-/// farthest from them. Always draws 16 numbers.
-gops_point_t gops_site_pick(const gops_sites_t *s, uint32_t site, const gops_walkable_t *walk, const gops_disc_t *avoid,
-                            uint32_t n, double min_spacing_m, gops_rng_t *rng);
+/// `avoid` (other footprints), tried up to 16 times at random. True with *at that pitch;
+/// false when none of the 16 kept the spacing, with *at the one farthest from the others
+/// (a place to head for; who arrives there checks again). Always draws 16 numbers.
+bool gops_site_pick(const gops_sites_t *s, uint32_t site, const gops_walkable_t *walk, const gops_disc_t *avoid,
+                    uint32_t n, double min_spacing_m, gops_rng_t *rng, gops_point_t *at);
 
 void gops_sites_hash(const gops_sites_t *s, gops_hash_t *h);
 

@@ -136,6 +136,8 @@ static void run_choice(uint32_t near_a, uint32_t near_b, double power, uint32_t 
     p.pitches.competition = 1.0;       // no crowding out: each choice is independent
     p.pitches.footfall_memory_s = 1.0; // footfall as it is now
     p.pitches.min_spacing_m = 0.5;
+    // Small carts, so that 200 fit a site keeping the spacing (a cart finding no room leaves).
+    p.mobile_radius_m = 0.2;
     for (int m = 0; m < GOPS_MODE_COUNT; m++) p.mobile[m] = 200;
     for (int h = 0; h < 24; h++) p.hour_share[h] = 1.0;
     p.arrive_mean_s = 60;
@@ -174,6 +176,59 @@ START_TEST(test_prefers_high_footfall)
 }
 END_TEST
 
+START_TEST(test_carts_keep_their_spacing)
+{
+    // 60 carts for two sites of about 380 cells: more than fit with 3 m between a cart and
+    // the next footprint. Whoever arrives to find its pitch taken picks another in the site
+    // or goes away for a while; no two carts end up side by side (together they would block
+    // a walkway each alone leaves passable).
+    gops_world_t *w = lab_world(0.2);
+    gops_crowd_params_t cp = gops_crowd_params_default(GOPS_DAY_HOLIDAY);
+    cp.visitors = false;
+    ck_assert_ptr_nonnull(gops_crowd_attach(w, &cp, &err));
+    gops_vendors_params_t p = gops_vendors_params_default();
+    p.guidance_points = false;
+    p.pitches.competition = 1.0;
+    for (int m = 0; m < GOPS_MODE_COUNT; m++) p.mobile[m] = 60;
+    for (int h = 0; h < 24; h++) p.hour_share[h] = 1.0;
+    p.arrive_mean_s = 60;
+    p.review_s = 1e9;
+    p.litter_per_vendor_h = 0;
+    gops_vendors_t *v = gops_vendors_attach(w, &p, &err);
+    ck_assert_msg(v != NULL, "%s", err.message);
+    gops_vendors_set_enforcers(v, no_enforcers, NULL);
+    uint32_t worst_i = 0, worst_j = 0, pitched = 0, away = 0;
+    double worst = INFINITY;
+    for (int t = 0; t < 5 * 1200; t++) {
+        gops_world_step(w);
+        if (t % 50) continue; // every 10 s
+        for (uint32_t i = 0; i < gops_vendors_count(v); i++) {
+            gops_vendor_info_t a, b;
+            ck_assert(gops_vendors_get(v, i, &a));
+            if (a.state != GOPS_VENDOR_SETUP && a.state != GOPS_VENDOR_TRADING) continue;
+            for (uint32_t j = i + 1; j < gops_vendors_count(v); j++) {
+                ck_assert(gops_vendors_get(v, j, &b));
+                if (b.state != GOPS_VENDOR_SETUP && b.state != GOPS_VENDOR_TRADING) continue;
+                double d = hypot(a.at.x - b.at.x, a.at.y - b.at.y);
+                if (d < worst) worst = d, worst_i = i, worst_j = j;
+            }
+        }
+    }
+    for (uint32_t i = 0; i < gops_vendors_count(v); i++) {
+        gops_vendor_info_t a;
+        ck_assert(gops_vendors_get(v, i, &a));
+        pitched += a.state == GOPS_VENDOR_TRADING;
+        away += a.state == GOPS_VENDOR_AWAY;
+    }
+    // A centre at least the spacing from the other cart's edge (its radius at the least).
+    ck_assert_msg(worst >= p.pitches.min_spacing_m + p.mobile_radius_m - 1e-9,
+                  "carts %u and %u %.2f m apart, expected at least %.2f", worst_i, worst_j, worst,
+                  p.pitches.min_spacing_m + p.mobile_radius_m);
+    ck_assert_msg(pitched > 20 && away > 0, "%u trading, %u away", pitched, away);
+    gops_world_destroy(w);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("vendors_pitch");
@@ -183,6 +238,7 @@ int main(void)
     tcase_add_test(tc, test_footfall_within_radius);
     tcase_add_test(tc, test_sites_of_lab_map);
     tcase_add_test(tc, test_prefers_high_footfall);
+    tcase_add_test(tc, test_carts_keep_their_spacing);
     suite_add_tcase(s, tc);
     return gops_test_run(s);
 }
