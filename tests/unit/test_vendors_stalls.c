@@ -3,10 +3,12 @@
 // with the map's 17:00–23:00 hours; hours by mode (emergency closes the points); licence
 // holders setting up and packing up on time; stall occupancy and vendor-hours inside the
 // points hand-computed, and the KPI absent (null) while no stall is offered; customers and
-// the queue's spill onto the walkway; hygiene inspections at the configured pass rate.
+// the queue's spill onto the walkway, never closing the aisles between stalls; hygiene
+// inspections at the configured pass rate.
 #include "fixture.h"
 
 #include "core/simtime.h"
+#include "crowd/crowd.h"
 #include "vendors/vendors.h"
 #include "world/geometry.h"
 #include "world/map_build.h"
@@ -242,6 +244,41 @@ START_TEST(test_hygiene_pass_rate)
 }
 END_TEST
 
+START_TEST(test_aisles_stay_open)
+{
+    // 200 people standing round the point: the stalls' queues fill and spill. A footprint
+    // grows with its spill only as far as leaves the aisle between neighbouring stalls the
+    // clear width, or the aisle the layout left when that is narrower: never closed.
+    gops_world_t *w = lab_world(GOPS_MODE_HOLIDAY, 9, 59);
+    gops_crowd_params_t cp = gops_crowd_params_default(GOPS_DAY_HOLIDAY);
+    cp.visitors = false;
+    gops_crowd_t *c = gops_crowd_attach(w, &cp, &err);
+    ck_assert_msg(c != NULL, "%s", err.message);
+    for (uint32_t k = 0; k < 200; k++) {
+        gops_spawn_t sp = {.x = 2.5f + (float)(k % 36), .y = k < 108 ? 1.5f + (float)(k / 36) : 11.5f + (float)((k - 108) / 36),
+                           .v0 = 1.0f, .radius = 0.2f, .dest = GOPS_NO_DEST};
+        ck_assert_int_eq(gops_crowd_spawn(c, &sp, &err), GOPS_OK);
+    }
+    gops_vendors_params_t p = quiet_params();
+    gops_vendors_t *v = gops_vendors_attach(w, &p, &err);
+    ck_assert_msg(v != NULL, "%s", err.message);
+    const gops_stalls_t *s = gops_vendors_stalls(v);
+    double spacing = s->points[0].spacing_m;
+    double widest = fmax(p.stall_radius_m, (spacing - p.pitches.clear_width_m) / 2);
+    uint32_t spilled = 0;
+    for (int t = 0; t < 1500; t++) {
+        gops_world_step(w);
+        uint32_t n;
+        const gops_disc_t *d = gops_vendors_obstacles(v, &n, NULL);
+        for (uint32_t k = 0; k < n; k++)
+            ck_assert_msg(d[k].r <= widest + 1e-9, "a stall's footprint %.2f m across a %.1f m lattice", d[k].r, spacing);
+        for (uint32_t k = 0; k < s->stall_count; k++) spilled += gops_queue_spill(&s->stalls[k].queue, &p.customers) > 0;
+    }
+    ck_assert_msg(spilled > 0, "no queue ever spilled: the test does not reach the cap");
+    gops_world_destroy(w);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("vendors_stalls");
@@ -253,6 +290,7 @@ int main(void)
     tcase_add_test(tc, test_hours_by_mode);
     tcase_add_test(tc, test_queue_and_spill);
     tcase_add_test(tc, test_hygiene_pass_rate);
+    tcase_add_test(tc, test_aisles_stay_open);
     suite_add_tcase(s, tc);
     return gops_test_run(s);
 }
