@@ -13,7 +13,8 @@ static const char *const state_names[GOPS_ORDER_STATE_COUNT] = {
 };
 
 static const char *const cause_names[GOPS_CAUSE_COUNT] = {
-    "triaged", "assigned", "accepted", "refused", "preempted", "arrived", "handled", "verified", "reopened", "filed", "withdrawn",
+    "triaged", "assigned", "accepted", "refused", "preempted", "arrived",
+    "handled", "verified", "reopened", "filed", "withdrawn",
 };
 
 #define S(x) (1u << GOPS_ORDER_##x)
