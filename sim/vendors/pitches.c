@@ -77,6 +77,7 @@ typedef struct builder {
     uint32_t site_cap, cell_cap;
     double min_walkway_m; ///< m, narrowest walkway a cart pitches on
     double cart_radius_m; ///< m, a cart's footprint
+    uint8_t *crossing;    ///< per walkable cell: 0 not yet known, 1 off, 2 on a carriageway
 } builder_t;
 
 static bool on_carriageway(const gops_map_t *map, gops_point_t c)
@@ -98,6 +99,39 @@ static bool on_carriageway(const gops_map_t *map, gops_point_t c)
 static bool in_junction(const gops_walkable_t *w, uint32_t k)
 {
     return w->junction && w->junction[k] != GOPS_JUNCTION_CELL_NONE;
+}
+
+// A cart keeps the landings of crossings free: its rim stays the clear width from every
+// walkable cell on a carriageway (a crosswalk in line with a sidewalk, a junction's box or
+// ring crossing). People bound for a crossing converge on its landing, and a cart at the
+// kerb there stands in all their ways: on the weekday evening (19:30) a cart where a ring
+// crossing lands on the tower plaza held about a hundred walkers behind it, 7.5 persons/m²
+// in the densest 2 m cell, some waiting over a minute; at 19:45 another at the corner of
+// Xidajie and Dunmu Road held the crowd waiting to cross Dunmu Road out in the road.
+static bool crossing_cell(builder_t *b, uint32_t cell)
+{
+    const gops_walkable_t *w = b->d->walk;
+    uint32_t k = gops_walkable_index(w, cell);
+    if (!b->crossing[k])
+        b->crossing[k] = in_junction(w, k) || on_carriageway(b->d->map, gops_walkable_centre(w, cell)) ? 2 : 1;
+    return b->crossing[k] == 2;
+}
+
+static bool near_crossing(builder_t *b, gops_point_t c)
+{
+    const gops_walkable_t *w = b->d->walk;
+    double reach = b->cart_radius_m + b->p->clear_width_m + 0.5 * w->cell; // to the crossing cell's edge
+    int32_t span = (int32_t)ceil(reach / w->cell);
+    int32_t cx = (int32_t)floor((c.x - w->min_x) / w->cell), cy = (int32_t)floor((c.y - w->min_y) / w->cell);
+    for (int32_t y = cy - span; y <= cy + span; y++)
+        for (int32_t x = cx - span; x <= cx + span; x++) {
+            if (x < 0 || y < 0 || x >= w->nx || y >= w->ny) continue;
+            uint32_t cell = (uint32_t)y * (uint32_t)w->nx + (uint32_t)x;
+            if (!gops_walkable_is_set(w, cell)) continue;
+            gops_point_t q = gops_walkable_centre(w, cell);
+            if (hypot(q.x - c.x, q.y - c.y) < reach && crossing_cell(b, cell)) return true;
+        }
+    return false;
 }
 
 // A cart on a walkway narrower than itself plus the clear width leaves people a gap they
@@ -165,7 +199,7 @@ static bool add_site(builder_t *b, gops_site_kind_t kind, int32_t feature, gops_
             double dx = c.x - at.x, dy = c.y - at.y;
             uint32_t k = gops_walkable_index(w, cell);
             if (dx * dx + dy * dy > r * r || on_carriageway(map, c) || in_junction(w, k) || in_guidance_point(map, c) ||
-                too_narrow(b, c))
+                too_narrow(b, c) || near_crossing(b, c))
                 continue;
             if (!push_cell(b, k)) return false;
         }
@@ -197,9 +231,10 @@ gops_status_t gops_sites_build(gops_sites_t *s, const gops_district_t *district,
                                double cart_radius_m, gops_error_t *err)
 {
     memset(s, 0, sizeof *s);
-    builder_t b = {district, p, s, 0, 0, 2 * cart_radius_m + p->clear_width_m, cart_radius_m};
+    builder_t b = {district, p, s, 0, 0, 2 * cart_radius_m + p->clear_width_m, cart_radius_m, NULL};
     const gops_map_t *map = district->map;
-    bool ok = true;
+    b.crossing = calloc(district->walk->count ? district->walk->count : 1, 1);
+    bool ok = b.crossing != NULL;
     if (p->metro_exits)
         for (uint32_t i = 0; ok && i < map->feature_count; i++) {
             const gops_feature_t *f = &map->features[i];
@@ -230,6 +265,7 @@ gops_status_t gops_sites_build(gops_sites_t *s, const gops_district_t *district,
                     if (gops_polygon_contains(&f->shape, at)) ok = add_site(&b, GOPS_SITE_TOWER_PLAZA, (int32_t)i, at);
                 }
         }
+    free(b.crossing);
     if (!ok) {
         gops_sites_free(s);
         return gops_error_set(err, GOPS_NOMEM, "vendors: out of memory building pitch sites");

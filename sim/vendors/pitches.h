@@ -45,7 +45,8 @@ typedef struct gops_pitch_params {
     double min_spacing_m;      ///< m, a cart keeps this far from other footprints (3)
     double clear_width_m;      ///< m, walkway a cart leaves free beside it: pitch cells lie where the
                                ///< walkway is at least this plus the cart's width, and customers
-                               ///< queueing at it never narrow the walkway below this (2)
+                               ///< queueing at it never narrow the walkway below this; a cart's
+                               ///< rim also keeps this far from the carriageway's crossings (2)
     double move_scale_m;       ///< m, a vendor already out weighs a site by exp(−distance / this)
                                ///< when it moves on or comes back: carts are pushed (200)
 } gops_pitch_params_t;
@@ -72,8 +73,10 @@ typedef struct gops_sites {
 /// Builds the sites of a district: metro exits (map order), then crossings (road node
 /// order; a node within site_radius_m of an earlier crossing joins it), then the tower
 /// plaza's lattice points (plaza order, rows south to north). A cart of radius cart_radius_m
-/// (m) pitches only where the walkway is at least 2 × that + clear_width_m wide. Sites
-/// without a pitch cell are dropped. GOPS_NOMEM.
+/// (m) pitches only where the walkway is at least 2 × that + clear_width_m wide, and with
+/// its rim clear_width_m from every walkable cell on a carriageway (crosswalks, junction
+/// boxes, ring crossings: their landings stay free).
+/// Sites without a pitch cell are dropped. GOPS_NOMEM.
 gops_status_t gops_sites_build(gops_sites_t *s, const gops_district_t *district, const gops_pitch_params_t *p,
                                double cart_radius_m, gops_error_t *err);
 void gops_sites_free(gops_sites_t *s);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The vendors model on the Erqi map with the crowd: sites of every kind (none pitched on a
-// junction's crossing disc), KPIs and gauges
+// junction's crossing disc or at a crossing's landing), KPIs and gauges
 // present, the same state hash on 1 and 2 threads and for the same seed (another seed
 // differs), with the stand-in patrol and with the operations model, whose own vending
 // arrivals are switched off while the vendors' incidents reach it; reports reach the centre
@@ -14,9 +14,11 @@
 #include "vendors/pitches.h"
 #include "vendors/vendors.h"
 #include "vendors/vendors_internal.h"
+#include "world/geometry.h"
 #include "world/world_internal.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 static gops_error_t err;
 
@@ -96,6 +98,49 @@ static run_t evening(int threads, uint64_t seed, bool with_ops, double minutes)
     return r;
 }
 
+/// True when walkable cell i is on a carriageway: a junction's crossing disc, or within
+/// half a road's carriageway (and non-motor lane) of its centre line — a crosswalk.
+static bool on_crossing(const gops_district_t *d, uint32_t i)
+{
+    if (d->walk->junction[i] != GOPS_JUNCTION_CELL_NONE) return true;
+    gops_point_t at = gops_walkable_centre(d->walk, d->walk->cells[i]);
+    for (uint32_t f = 0; f < d->map->feature_count; f++) {
+        const gops_feature_t *r = &d->map->features[f];
+        if (r->kind != GOPS_FEAT_ROAD) continue;
+        for (uint32_t k = 0; k + 1 < r->u.road.line.count; k++)
+            if (gops_point_segment_distance(at, r->u.road.line.pts[k], r->u.road.line.pts[k + 1], NULL) <
+                r->u.road.width_m / 2 + r->u.road.nonmotor_m)
+                return true;
+    }
+    return false;
+}
+
+/// Pitch cells of `s` whose centre lies within `reach` of a crossing cell (on_crossing),
+/// looking at the raster cells round each pitch cell.
+static uint32_t pitch_cells_near_crossings(const gops_district_t *d, const uint8_t *crossing, const gops_sites_t *s,
+                                           double reach)
+{
+    const gops_walkable_t *w = d->walk;
+    int32_t span = (int32_t)ceil(reach / w->cell);
+    uint32_t near = 0;
+    for (uint32_t c = 0; c < s->cell_total; c++) {
+        uint32_t cell = w->cells[s->cells[c]];
+        int32_t cx = (int32_t)(cell % (uint32_t)w->nx), cy = (int32_t)(cell / (uint32_t)w->nx);
+        gops_point_t at = gops_walkable_centre(w, cell);
+        bool hit = false;
+        for (int32_t y = cy - span; y <= cy + span && !hit; y++)
+            for (int32_t x = cx - span; x <= cx + span && !hit; x++) {
+                if (x < 0 || y < 0 || x >= w->nx || y >= w->ny) continue;
+                uint32_t q = (uint32_t)y * (uint32_t)w->nx + (uint32_t)x;
+                if (!gops_walkable_is_set(w, q) || !crossing[gops_walkable_index(w, q)]) continue;
+                gops_point_t p = gops_walkable_centre(w, q);
+                hit = hypot(p.x - at.x, p.y - at.y) < reach;
+            }
+        near += hit;
+    }
+    return near;
+}
+
 START_TEST(test_sites_on_erqi)
 {
     gops_world_def_t def = gops_world_def_default();
@@ -109,7 +154,9 @@ START_TEST(test_sites_on_erqi)
     uint32_t kinds[GOPS_SITE_KIND_COUNT] = {0};
     for (uint32_t k = 0; k < s->count; k++) kinds[s->sites[k].kind]++;
     ck_assert_uint_eq(kinds[GOPS_SITE_METRO_EXIT], 8); // the map's 8 metro exits
-    ck_assert_uint_gt(kinds[GOPS_SITE_CROSSING], 10);
+    // Road nodes with room for a cart off the crossings' landings (9 of the map's junctions;
+    // the rest have every sidewalk cell within 12 m too narrow or at a landing).
+    ck_assert_uint_ge(kinds[GOPS_SITE_CROSSING], 8);
     // Crossing sites lie at junctions: their pitch cells keep off the junctions' crossing
     // discs (boxes, the roundabout's ring crossings), walkable and within reach though they are.
     const gops_walkable_t *walk = gops_world_district(w)->walk;
@@ -153,8 +200,18 @@ START_TEST(test_sites_on_erqi)
             gops_obstruction_local_width(walk, NULL, 0, at, 10.0, 0.25, &before, &after);
             narrow_near += before < need;
         }
-    gops_sites_free(&all);
     ck_assert_uint_gt(narrow_near, 100);
+    // A cart's rim keeps the clear width from every walkable cell on a carriageway (the
+    // landings of crossings stay free); without the rule pitch cells reach up to them.
+    const gops_district_t *d = gops_world_district(w);
+    uint8_t *crossing = calloc(walk->count, 1);
+    ck_assert_ptr_nonnull(crossing);
+    for (uint32_t i = 0; i < walk->count; i++) crossing[i] = on_crossing(d, i);
+    double landing = p.mobile_radius_m + p.pitches.clear_width_m + 0.5 * walk->cell;
+    ck_assert_uint_eq(pitch_cells_near_crossings(d, crossing, s, landing), 0);
+    ck_assert_uint_gt(pitch_cells_near_crossings(d, crossing, &all, landing), 100);
+    free(crossing);
+    gops_sites_free(&all);
     ck_assert_uint_gt(kinds[GOPS_SITE_TOWER_PLAZA], 10);
     ck_assert_uint_eq(gops_vendors_stalls(v)->stall_count, 97);
     // 97 licence holders, then the largest mobile pool over modes (120 on holidays).
