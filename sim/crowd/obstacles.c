@@ -134,7 +134,8 @@ static void bucket_of(const gops_obstacles_t *o, double x, double y, uint32_t *f
     *last = o->start[b + 1];
 }
 
-void gops_obstacles_steer(const gops_obstacles_t *o, float x, float y, float radius, float *ex, float *ey)
+void gops_obstacles_steer(const gops_obstacles_t *o, float x, float y, float radius, float *ex, float *ey,
+                          gops_obstacle_room_fn room, const void *user)
 {
     uint32_t k0, k1;
     bucket_of(o, x, y, &k0, &k1);
@@ -166,6 +167,15 @@ void gops_obstacles_steer(const gops_obstacles_t *o, float x, float y, float rad
     // Centre left of the way (cross(e, u) > 0): pass with the disc on the left, turning
     // clockwise from u; right of it: counter-clockwise; dead ahead: on the right.
     float side = e_x * uy - e_y * ux >= 0 ? -1.0f : 1.0f;
+    // A cart standing against a building leaves no way past on that side: the geometric
+    // choice sent walkers along the wall into the pocket between the two, where they stood
+    // (weekday evening, 19:45: eight walkers there for minutes). The point beside the disc
+    // on a side is where one's centre passes: centre + grown along the side's normal.
+    if (room) {
+        float px = o->x[best] - side * uy * grown, py = o->y[best] + side * ux * grown;
+        float qx = o->x[best] + side * uy * grown, qy = o->y[best] - side * ux * grown;
+        if (!room(user, px, py, radius) && room(user, qx, qy, radius)) side = -side;
+    }
     float s = d > grown ? grown / d : 1.0f, c = sqrtf(1.0f - s * s);
     *ex = ux * c - side * uy * s;
     *ey = side * ux * s + uy * c;

@@ -49,12 +49,19 @@ void gops_obstacles_free(gops_obstacles_t *o);
 gops_status_t gops_obstacles_set(gops_obstacles_t *o, const gops_disc_t *discs, uint32_t n, uint64_t version,
                                  bool *changed, gops_error_t *err);
 
+/// Whether a body of `radius` fits at (x, y) as far as the ground goes (walls, buildings):
+/// how the walking model tells the steering which side of a disc is open.
+typedef bool (*gops_obstacle_room_fn)(const void *user, float x, float y, float radius);
+
 /// Steering: when the way ahead along the unit direction (*ex, *ey) from (x, y) meets the
 /// nearest disc grown by `radius` + clearance within the lookahead, the direction turns to
 /// the tangent of that grown disc, passing it on the side the pedestrian already leans to
-/// (on the right when dead ahead). Inside the grown disc, the tangent itself. Otherwise the
-/// direction is left as it is. Deterministic: ties go to the lower disc index.
-void gops_obstacles_steer(const gops_obstacles_t *o, float x, float y, float radius, float *ex, float *ey);
+/// (on the right when dead ahead) unless `room` (may be NULL) says the body does not fit at
+/// the point beside the disc on that side and does on the other: then on the other side.
+/// Inside the grown disc, the tangent itself. Otherwise the direction is left as it is.
+/// Deterministic: ties go to the lower disc index.
+void gops_obstacles_steer(const gops_obstacles_t *o, float x, float y, float radius, float *ex, float *ey,
+                          gops_obstacle_room_fn room, const void *user);
 
 /// The hard rule: true when the straight move from (x0, y0) to (x1, y1) stays outside
 /// every disc (a start inside a disc may only move away from its centre).

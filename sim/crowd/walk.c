@@ -242,6 +242,15 @@ static float wall_sample(const gops_walkable_t *w, const float *dist, float x, f
     return a + (b - a) * fv;
 }
 
+/// gops_obstacle_room_fn for steering round stalls and carts (walk_range): a body fits where
+/// the ground reaches its radius from the nearest wall.
+static bool room_at(const void *user, float x, float y, float radius)
+{
+    const gops_walk_context_t *ctx = user;
+    float gx, gy;
+    return wall_sample(ctx->walk, ctx->wall_distance->dist, x, y, &gx, &gy) >= radius;
+}
+
 // ---- context -----------------------------------------------------------------------
 
 gops_status_t gops_walk_context_init(gops_walk_context_t *ctx, const gops_walkable_t *walk,
@@ -1157,7 +1166,7 @@ static void walk_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
             }
             continue;
         }
-        if (obstacles) gops_obstacles_steer(obstacles, xi, yi, ri, &e0x, &e0y); // around stalls ahead
+        if (obstacles) gops_obstacles_steer(obstacles, xi, yi, ri, &e0x, &e0y, wall_dist ? room_at : NULL, ctx);
         near.count = 0;
         near.overflow = false;
         near.rx = near.ry = 0;

@@ -2,7 +2,8 @@
 // Crowd-management actions on lab geometry: barriers are never crossed, closing the only
 // exit stops the flow and reopening resumes it (or people reroute to another exit), one-way
 // sections carry no net counter-flow, meters admit their rate, guidance redirects its share,
-// congestion-aware choice takes people away from a jammed exit, obstacles are walked around,
+// congestion-aware choice takes people away from a jammed exit, obstacles are walked around
+// (on the side with room past them),
 // and fields are recomputed only when geometry changes; plus the district's entrances.
 #include "fixture.h"
 
@@ -486,6 +487,31 @@ START_TEST(test_obstacles_are_walked_around)
 }
 END_TEST
 
+// A cart against a wall: walkers along the wall lean to the wall's side of it, where there is
+// no way past (0.1 m to the wall). They go round the open side instead of standing in the
+// pocket between cart and wall.
+START_TEST(test_a_disc_against_a_wall_is_passed_on_the_open_side)
+{
+    const double room[] = {0, 0, 20, 4};
+    gops_world_t *w = lab(room, 1, NULL, 0, 1, 5);
+    gops_crowd_t *c = gops_world_crowd(w);
+    uint16_t east = add_exit(c, "east", 19.8, 0, 20, 4);
+    gops_disc_t cart = {10, 0.9f, 0.8f};
+    gops_crowd_set_obstacles(c, &cart, 1, 1);
+    spawn_block(c, 9, 1, 0.3, 5.8, 0.3, east, 0, 0);
+    const gops_pedestrians_t *p = gops_crowd_pedestrians(w);
+    double min_y_past = INFINITY; // how far from the wall they pass the cart
+    for (int t = 0; t < 400; t++) {
+        gops_world_step(w);
+        for (uint32_t i = 0; i < p->count; i++)
+            if (fabs(p->x[i] - cart.x) < 0.2 && p->y[i] < min_y_past) min_y_past = p->y[i];
+    }
+    ck_assert_uint_eq(gops_crowd_exit_count(c, east, NULL), 9);
+    ck_assert_double_gt(min_y_past, cart.y + cart.r); // all passed on the north side
+    gops_world_destroy(w);
+}
+END_TEST
+
 // ---- field recomputation ------------------------------------------------------------------------
 
 START_TEST(test_fields_recomputed_only_for_geometry)
@@ -630,6 +656,7 @@ int main(void)
     tcase_add_test(tc, test_congestion_choice_avoids_the_jammed_exit);
     tcase_add_test(tc, test_actions_same_state_for_any_thread_count);
     tcase_add_test(tc, test_obstacles_are_walked_around);
+    tcase_add_test(tc, test_a_disc_against_a_wall_is_passed_on_the_open_side);
     tcase_add_test(tc, test_fields_recomputed_only_for_geometry);
     tcase_add_test(tc, test_district_entrances_and_guidance);
     suite_add_tcase(s, tc);
