@@ -40,6 +40,10 @@ scenario {
 local PERIMETER = { 509, -10, 625, -10, 625, 221, 600, 221, 600, 229, 509, 229 }
 local PERIMETER_MAIN = { 510, -9, 624, -9, 624, 220, 510, 220 }
 local PERIMETER_FRONT = { 510, 220, 599, 220, 599, 228, 510, 228 }
+-- The notch the perimeter leaves at the district edge: Taikang Road's south sidewalk with the
+-- edge entry, walled in by the perimeter and the road. Nobody can walk on from there, so
+-- visitors come in at the next entry instead and nobody should stand in it.
+local EDGE_NOTCH = { 601, 222, 624, 222, 624, 228, 601, 228 }
 local VENUE_BLOCK = { 490, 235 }     -- Taikang Road between Dunmu Road and the venue
 -- The motorcade route from the station approach: Jiefang Road eastwards, the roundabout,
 -- Xi Dajie, Dunmu Road northwards, then the venue's block of Taikang Road (closed all day).
@@ -97,7 +101,7 @@ at("17:35", open_route)
 -- Measured: vehicles left on the route while the motorcade passes (from 3 minutes after the
 -- closure, when drivers already on it have driven off), pedestrians and vendors inside the
 -- perimeter, the worst congestion and the centre's open orders.
-local route_worst, inside_worst, vendors_worst = 0, 0, 0
+local route_worst, inside_worst, vendors_worst, notch_worst = 0, 0, 0, 0
 local function route_vehicles()
   local n = 0
   for _, r in ipairs(ROUTE) do
@@ -116,10 +120,12 @@ every("30s", function()
     local inside = in_area(PERIMETER_MAIN) + in_area(PERIMETER_FRONT)
     inside_worst = math.max(inside_worst, inside)
     vendors_worst = math.max(vendors_worst, vendor_measures().vendors_in_cleared_areas)
+    notch_worst = math.max(notch_worst, (in_area(EDGE_NOTCH)))
   end
   set_kpi("motorcade_route_vehicles_max", route_worst)
   set_kpi("perimeter_pedestrians_max", inside_worst)
   set_kpi("perimeter_vendors_max", vendors_worst)
+  set_kpi("edge_notch_pedestrians_max", notch_worst)
 end)
 at("09:30", function()
   set_kpi("route_vehicles_at_arrival", route_vehicles())
@@ -130,6 +136,7 @@ end)
 -- the posts are held, and the district's traffic copes with the closures.
 expect("motorcade_route_vehicles_max", "==", 0)
 expect("perimeter_pedestrians_max", "==", 0)
+expect("edge_notch_pedestrians_max", "==", 0)
 expect("perimeter_vendors_max", "==", 0)
 expect("posts_held_at_arrival", ">=", 40)
 expect("congestion_index_max", "<", 8)

@@ -530,6 +530,35 @@ static void anchor_point(gops_crowd_t *c, newcomers_t *nc, int32_t feature, floa
         newcomer_point(nc, gops_walkable_centre(c->district->walk, c->district->walk->cells[at]), radius);
 }
 
+// A visitor comes in where it can walk on: a transit point cut off from the visitor's first
+// stop (walled in by a closure, as the summit's perimeter walls in the sidewalk entries at
+// the district edge beside it) would leave it standing where it appeared, and every later
+// arrival there behind it. It comes in instead at the nearest point (straight line) of the
+// same mode that reaches the stop, or of any mode when none does; the demand's record keeps
+// the drawn entry. Unchanged when the stop has no field or no point reaches it.
+static int32_t usable_entry(const gops_crowd_t *c, int32_t entry, uint16_t dest)
+{
+    if (dest == GOPS_NO_DEST || dest >= c->dest_count || !c->fields[dest].dist) return entry;
+    const float *dist = c->fields[dest].dist;
+    uint32_t at = anchor_walk(c, entry);
+    if (at == GOPS_WALKABLE_NONE || isfinite(dist[at])) return entry;
+    const gops_map_t *map = c->district->map;
+    gops_point_t from = map->features[entry].at;
+    gops_transit_mode_t mode = map->features[entry].u.transit.mode;
+    int32_t best[2] = {entry, entry}; // same mode, any mode
+    double best_d[2] = {INFINITY, INFINITY};
+    for (uint32_t f = 0; f < map->feature_count; f++) {
+        const gops_feature_t *t = &map->features[f];
+        if (t->kind != GOPS_FEAT_TRANSIT || (int32_t)f == entry) continue;
+        uint32_t a = anchor_walk(c, (int32_t)f);
+        if (a == GOPS_WALKABLE_NONE || !isfinite(dist[a])) continue;
+        double d = hypot(t->at.x - from.x, t->at.y - from.y);
+        int k = t->u.transit.mode == mode ? 0 : 1;
+        if (d < best_d[k]) best_d[k] = d, best[k] = (int32_t)f;
+    }
+    return isfinite(best_d[0]) ? best[0] : best[1];
+}
+
 /// Demand's part of the tick, then everyone due placed (see "Newcomers" above).
 static gops_status_t place_newcomers(gops_crowd_t *c, double day_s, double now_s, double dt, gops_error_t *err)
 {
@@ -544,8 +573,11 @@ static gops_status_t place_newcomers(gops_crowd_t *c, double day_s, double now_s
     for (uint32_t k = c->spawn_next; k < c->spawn_count && c->spawns[k].at_s <= now_s + 1e-9; k++)
         newcomer_point(&nc, (gops_point_t){c->spawns[k].x, c->spawns[k].y}, c->spawns[k].radius);
     const gops_visitors_t *vis = c->demand ? gops_demand_visitors(c->demand) : NULL;
-    for (uint32_t k = 0; k < range.count; k++)
-        anchor_point(c, &nc, (int32_t)vis->entry[range.first + k], vis->radius[range.first + k]);
+    for (uint32_t k = 0; k < range.count; k++) {
+        uint32_t v = range.first + k;
+        int32_t entry = usable_entry(c, (int32_t)vis->entry[v], gops_demand_next_stop(c->demand, v));
+        anchor_point(c, &nc, entry, vis->radius[v]);
+    }
     for (uint32_t k = 0; k < n; k++)
         if (ev[k].kind == GOPS_DEMAND_RELEASED) anchor_point(c, &nc, ev[k].entrance_feature, vis->radius[ev[k].visitor]);
     if (nc.room.point_count && nc.checked && !gops_room_collect(&nc.room, &c->peds, nc.reach, nc.max_radius))
@@ -555,7 +587,8 @@ static gops_status_t place_newcomers(gops_crowd_t *c, double day_s, double now_s
     place_queue(c, &nc, now_s);
     for (uint32_t k = 0; k < range.count; k++) {
         uint32_t v = range.first + k;
-        spawn_visitor(c, &nc, v, (int32_t)vis->entry[v], gops_demand_next_stop(c->demand, v), now_s);
+        uint16_t dest = gops_demand_next_stop(c->demand, v);
+        spawn_visitor(c, &nc, v, usable_entry(c, (int32_t)vis->entry[v], dest), dest, now_s);
     }
     for (uint32_t k = 0; k < n; k++)
         if (ev[k].kind == GOPS_DEMAND_RELEASED) spawn_visitor(c, &nc, ev[k].visitor, ev[k].entrance_feature, ev[k].next, now_s);
