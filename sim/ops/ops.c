@@ -500,7 +500,8 @@ static void on_gone(gops_ops_t *ops, uint32_t index)
     }
     if (gops_ops_withdraw_if_seen_gone(ops, index)) return;
     double check = ops->params.centre.gone_check_s;
-    if (inc->state != GOPS_ORDER_ON_SCENE || inc->repairing || inc->team == GOPS_OPS_NONE) return;
+    if (inc->state != GOPS_ORDER_ON_SCENE || inc->repairing) return;
+    GOPS_ASSERT(inc->team != GOPS_OPS_NONE); // on scene means a team is there
     double left = inc->work_left_s - (ops->now - inc->work_started);
     if (!(left > check)) return;
     inc->epoch++; // the scheduled end of work is stale

@@ -214,6 +214,14 @@ static bool push_disc(gops_vendors_t *v, uint32_t *n, gops_disc_t d)
     return true;
 }
 
+// A pitch's footprint (its own radius `base` grown to r by its queue) kept to `widest`,
+// what leaves the walkway its clear width: customers beyond stand along the pitch, not
+// across the way. Never below the pitch itself.
+static double footprint_within(double base, double r, double widest)
+{
+    return r > widest ? (widest > base ? widest : base) : r;
+}
+
 void gops_vendors_rebuild_obstacles(gops_vendors_t *v)
 {
     const gops_vendors_params_t *p = &v->params;
@@ -225,9 +233,8 @@ void gops_vendors_rebuild_obstacles(gops_vendors_t *v)
             continue;
         double r = gops_queue_footprint_m(p->mobile_radius_m, gops_queue_spill(&vd->queue, &p->customers),
                                           p->customers.area_m2);
-        // Customers beyond what leaves the clear width stand along the cart, not across the walkway.
-        double widest = (vd->walkway_m - p->pitches.clear_width_m) / 2;
-        if (vd->walkway_m > 0 && r > widest) r = widest > p->mobile_radius_m ? widest : p->mobile_radius_m;
+        if (vd->walkway_m > 0)
+            r = footprint_within(p->mobile_radius_m, r, (vd->walkway_m - p->pitches.clear_width_m) / 2);
         ok = push_disc(v, &n, (gops_disc_t){vd->at.x, vd->at.y, r});
     }
     for (uint32_t s = 0; ok && s < v->stalls.stall_count; s++) {
@@ -236,10 +243,10 @@ void gops_vendors_rebuild_obstacles(gops_vendors_t *v)
         double r = gops_queue_footprint_m(p->stall_radius_m, gops_queue_spill(&st->queue, &p->customers),
                                           p->customers.area_m2);
         // The aisles between stalls stay as wide as the clear width, or as the layout left
-        // them: customers beyond stand along the stall. Queues that closed the 1 m aisles of a
-        // 3 m lattice trapped 139 walkers inside a point on the weekday evening.
-        double widest = (v->stalls.points[st->point].spacing_m - p->pitches.clear_width_m) / 2;
-        if (r > widest) r = widest > p->stall_radius_m ? widest : p->stall_radius_m;
+        // them. Queues that closed the 1 m aisles of a 3 m lattice trapped 139 walkers inside
+        // a point on the weekday evening.
+        r = footprint_within(p->stall_radius_m, r,
+                             (v->stalls.points[st->point].spacing_m - p->pitches.clear_width_m) / 2);
         ok = push_disc(v, &n, (gops_disc_t){st->at.x, st->at.y, r});
     }
     if (!ok) return; // keep the last list: a stale footprint beats none
