@@ -154,8 +154,8 @@ START_TEST(test_sites_on_erqi)
     uint32_t kinds[GOPS_SITE_KIND_COUNT] = {0};
     for (uint32_t k = 0; k < s->count; k++) kinds[s->sites[k].kind]++;
     ck_assert_uint_eq(kinds[GOPS_SITE_METRO_EXIT], 8); // the map's 8 metro exits
-    // Road nodes with room for a cart off the crossings' landings (9 of the map's junctions;
-    // the rest have every sidewalk cell within 12 m too narrow or at a landing).
+    // Crossing sites with room for a cart off the crossings' landings (9 on the Erqi map; at
+    // the other road nodes every sidewalk cell within 12 m is too narrow or at a landing).
     ck_assert_uint_ge(kinds[GOPS_SITE_CROSSING], 8);
     // Crossing sites lie at junctions: their pitch cells keep off the junctions' crossing
     // discs (boxes, the roundabout's ring crossings), walkable and within reach though they are.
