@@ -43,6 +43,7 @@ gops_crowd_params_t gops_crowd_params_default(gops_day_kind_t day)
         .visitors = true,
         .demand = gops_demand_params_default(day),
         .arrive_radius_m = 1.0f,
+        .exit_radius_m = 2.0f,
         .spawn_jitter_m = 1.5f,
         .junction_box_speed = 0.35f,
         .route = gops_route_params_default(),
@@ -665,16 +666,18 @@ static void route_batch(gops_crowd_t *c, route_batch_t *b)
     gops_pedestrians_t *p = &c->peds;
     const gops_walkable_t *w = c->district->walk;
     gops_field_sample_descent_n(w, b->field, b->x, b->y, b->count, b->d, b->dx, b->dy);
-    float arrive = c->params.arrive_radius_m;
-    // A priced field's value is a time at 1 m/s, never below the walking distance but up to
-    // 1 / (slowest priced speed) times it: arrival is judged on the distance field.
-    float priced_reach = arrive / c->route.slowest;
+    const gops_destinations_t *t = c->demand ? gops_demand_destinations(c->demand) : NULL;
     for (uint32_t k = 0; k < b->count; k++) {
         uint32_t i = b->ped[k];
-        const gops_field_t *distance = &c->fields[c->peds.dest[i]];
-        bool arrived = b->d[k] <= arrive ||
-                       (b->field[k] != distance && b->d[k] <= priced_reach &&
-                        gops_field_sample(w, distance, b->x[k], b->y[k]) <= arrive);
+        uint16_t dest = c->peds.dest[i];
+        const gops_field_t *distance = &c->fields[dest];
+        float reach = t && dest < t->count && t->dest[dest].cls == GOPS_DEST_EXIT ? c->params.exit_radius_m
+                                                                                   : c->params.arrive_radius_m;
+        // A priced field's value is a time at 1 m/s, never below the walking distance but up
+        // to 1 / (slowest priced speed) times it: arrival is judged on the distance field.
+        bool arrived = b->d[k] <= reach ||
+                       (b->field[k] != distance && b->d[k] <= reach / c->route.slowest &&
+                        gops_field_sample(w, distance, b->x[k], b->y[k]) <= reach);
         c->arrived[i] = arrived;
         p->ex[i] = arrived ? 0 : b->dx[k];
         p->ey[i] = arrived ? 0 : b->dy[k];

@@ -32,6 +32,7 @@ static const field_t fields[] = {
     {"crowd.arrive_radius_m", F_NUMBER, "a distance in m (0.05..5)"},
     {"crowd.density_cell_m", F_NUMBER, "a density cell size in m (0.5..2)"},
     {"crowd.density_window_s", F_NUMBER, "an averaging window in s (1..120)"},
+    {"crowd.exit_radius_m", F_NUMBER, "a distance in m (0.05..10)"},
     {"crowd.junction_box_speed", F_NUMBER, "a relative speed (0.05..1) routing gives a junction's box off its crosswalks"},
     {"crowd.lane_lookahead_m", F_NUMBER, "how far ahead in m (0 = off, up to 20) people watch for oncoming walkers and keep right"},
     {"crowd.neighbour_range_m", F_NUMBER, "a repulsion range in m (0.01..1)"},
@@ -192,7 +193,8 @@ static bool set_number(gops_scenario_def_t *def, const char *key, double v)
     gops_crowd_params_t *c = &def->crowd_params;
     struct { const char *key; double lo, hi; } ranges[] = {
         {"nav_cell_m", 0.1, 10}, {"crowd.arrive_radius_m", 0.05, 5}, {"crowd.density_cell_m", 0.5, 2},
-        {"crowd.density_window_s", 1, 120}, {"crowd.junction_box_speed", 0.05, 1}, {"crowd.lane_lookahead_m", 0, 20},
+        {"crowd.density_window_s", 1, 120}, {"crowd.exit_radius_m", 0.05, 10},
+        {"crowd.junction_box_speed", 0.05, 1}, {"crowd.lane_lookahead_m", 0, 20},
         {"crowd.neighbour_range_m", 0.01, 1}, {"crowd.neighbour_strength", 0, 50},
         {"crowd.route_every_s", 0, 3600}, {"crowd.route_min_speed", 0.01, 1},
         {"crowd.time_gap_s", 0.1, 3}, {"crowd.visitors", 0, 5e6}, {"crowd.warn_hold_s", 0, 3600},
@@ -207,6 +209,7 @@ static bool set_number(gops_scenario_def_t *def, const char *key, double v)
         else if (strcmp(key, "crowd.arrive_radius_m") == 0) c->arrive_radius_m = (float)v;
         else if (strcmp(key, "crowd.density_cell_m") == 0) c->density.cell_m = v;
         else if (strcmp(key, "crowd.density_window_s") == 0) c->density.window_s = v;
+        else if (strcmp(key, "crowd.exit_radius_m") == 0) c->exit_radius_m = (float)v;
         else if (strcmp(key, "crowd.junction_box_speed") == 0) c->junction_box_speed = (float)v;
         else if (strcmp(key, "crowd.lane_lookahead_m") == 0) c->walk.lane_lookahead_m = (float)v;
         else if (strcmp(key, "crowd.neighbour_range_m") == 0) c->walk.neighbour_range_m = (float)v;
