@@ -31,7 +31,7 @@ scenario {
   mode = "holiday",
   seed = 2024,
   ops = { posts = 50, mobile_teams = 17 },      -- FACTS.md: staff at 50 points
-  quick = { start = "2025-12-31 23:50", finish = "00:05", crowd = { visitors = 41900 } },
+  quick = { start = "2025-12-31 23:55", finish = "00:05", crowd = { visitors = 41900 } },
 }
 
 -- Countdown crowds (assumption: see the header). They arrive from 22:00, stay past midnight

@@ -7,7 +7,7 @@
 -- reopens and the order is verified and closed.
 --
 --   gridops run scenarios/water_main_burst.lua            # 09:30-15:00, the whole story
---   gridops check scenarios/water_main_burst.lua          # its quick window, 09:55-10:40
+--   gridops check scenarios/water_main_burst.lua          # its quick window, 09:55-10:30
 
 scenario {
   name = "water main burst",
@@ -21,7 +21,7 @@ scenario {
   seed = 20250304,
   -- The quick window (gridops check): the burst, its detection, the crew and the closure,
   -- with a tenth of the visitors so that it runs in seconds.
-  quick = { start = "2025-03-04 09:55", finish = "10:40", crowd = { visitors = 29500 } },
+  quick = { start = "2025-03-04 09:55", finish = "10:30", crowd = { visitors = 29500 } },
 }
 
 local SITE = { -367, -25 }          -- Jiefang Road between Minggong Road and Erma Road
