@@ -43,7 +43,7 @@ gops_crowd_params_t gops_crowd_params_default(gops_day_kind_t day)
         .visitors = true,
         .demand = gops_demand_params_default(day),
         .arrive_radius_m = 1.0f,
-        .exit_radius_m = 2.0f,
+        .exit_radius_m = 3.0f,
         .spawn_jitter_m = 1.5f,
         .junction_box_speed = 0.35f,
         .route = gops_route_params_default(),
