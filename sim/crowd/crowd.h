@@ -21,8 +21,8 @@ typedef struct gops_crowd_params {
     bool visitors;                 ///< visitors from the demand model (district runs); off in labs
     gops_demand_params_t demand;
     float arrive_radius_m;         ///< a pedestrian within this walking distance of its target has arrived, m
-    float exit_radius_m;           ///< ... of the transit point it leaves by (a metro stair's mouth, a
-                                   ///< bus stop's kerb: the way out is metres wide), m
+    float exit_radius_m;           ///< the same for a visitor and the transit point it leaves by (a
+                                   ///< metro entrance's stairs, a bus stop's kerb: metres wide), m
     float spawn_jitter_m;          ///< new pedestrians appear within this distance of their door, m
     bool roam;                     ///< pedestrians without a visitor record pick a new destination on
                                    ///< arrival (benchmarks: people walking between destinations)

@@ -639,8 +639,8 @@ static void leave_by_a_metro_exit_on_the_square(float exit_radius_m, uint32_t *l
     gops_demand_t *d = gops_crowd_demand(gops_world_crowd(w));
     const gops_pedestrians_t *ped = gops_crowd_pedestrians(w);
     *peak = 0;
-    // Ten minutes after the last leave time (22:04:30): a 200 m walk to the edge takes the
-    // slowest 7.
+    // Ten minutes after the last leave time (22:04:30): the slowest walkers need about 7 for
+    // the 200 m to the edge.
     while (gops_world_elapsed(w) < 30 + 270 + 600) {
         gops_world_step(w);
         if (gops_world_elapsed(w) < 30 + 240) continue;
