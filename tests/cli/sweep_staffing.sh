@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: MIT
 # The staffing study (scenarios/staffing_study.lua) in a reduced form (2 replications of
-# 2 hours instead of 10 of 12 hours): it runs, its tables hold p90 response time and
+# 1 hour instead of 10 of 12 hours): it runs, its tables hold p90 response time and
 # coverage with intervals for each team count, and the paired comparisons. Then the sweep
 # command's usage errors and exit codes.
 . "$(dirname "$0")/lib/common.sh"
 
 study="$SRC/scenarios/staffing_study.lua"
-expect_exit 0 "reduced staffing study" -- "$GRIDOPS" sweep "$study" --replications 2 --set duration=2h --jobs 2 --out "$TMP/staff"
+expect_exit 0 "reduced staffing study" -- "$GRIDOPS" sweep "$study" --replications 2 --set duration=1h --jobs 2 --out "$TMP/staff"
 expect_text "$TMP/out" "8 runs (8 run now, 0 reused), 0 failed" "all 8 runs ran"
 expect_text "$TMP/staff/runs.csv" "run,point,replication,ops.mobile_teams,ops.posts,seed,status,passed,response_time_p90_s,coverage_5min" "runs.csv header"
 for teams in 17 12; do
