@@ -965,6 +965,7 @@ static gops_status_t warm_start(gops_crowd_t *c, gops_error_t *err)
     gops_warm_start_env_t env = {c->district->map, c->district->walk, c->fields, c->dest_count};
     gops_warm_start_def_t def = gops_warm_start_def_default();
     def.arrive_radius_m = c->params.arrive_radius_m;
+    def.exit_radius_m = c->params.exit_radius_m;
     def.jitter_m = c->params.spawn_jitter_m;
     gops_warm_start_t ws;
     gops_status_t st = gops_warm_start_run(c->demand, &env, &def, c->day_offset_s, c->world->def.seed, &ws, err);

@@ -31,6 +31,7 @@ gops_warm_start_def_t gops_warm_start_def_default(void)
         .speed_factor = 1.0,
         .crowding_m2 = 4.5,
         .arrive_radius_m = 1.0,
+        .exit_radius_m = 3.0,
         // People spread across a pavement rather than walking one line: ±1 m covers most of
         // a sidewalk or street lane while keeping walkers off each other.
         .lateral_m = 1.0,
@@ -49,12 +50,12 @@ static gops_status_t check_def(const gops_warm_start_def_t *d, gops_error_t *err
     if (!(d->crowding_m2 >= 0 && d->crowding_m2 <= 1000))
         return gops_error_set(err, GOPS_BAD_VALUE, "warm start: crowding_m2 = %g, expected [0, 1000] m² per walker",
                               d->crowding_m2);
-    if (!(d->arrive_radius_m >= 0 && d->arrive_radius_m <= 10) || !(d->lateral_m >= 0 && d->lateral_m <= 10) ||
-        !(d->jitter_m >= 0 && d->jitter_m <= 10))
+    if (!(d->arrive_radius_m >= 0 && d->arrive_radius_m <= 10) || !(d->exit_radius_m >= 0 && d->exit_radius_m <= 10) ||
+        !(d->lateral_m >= 0 && d->lateral_m <= 10) || !(d->jitter_m >= 0 && d->jitter_m <= 10))
         return gops_error_set(err, GOPS_BAD_VALUE,
-                              "warm start: arrive radius %g m, lateral spread %g m, jitter %g m, expected each in "
-                              "[0, 10] m",
-                              d->arrive_radius_m, d->lateral_m, d->jitter_m);
+                              "warm start: arrive radius %g m, exit radius %g m, lateral spread %g m, jitter %g m, "
+                              "expected each in [0, 10] m",
+                              d->arrive_radius_m, d->exit_radius_m, d->lateral_m, d->jitter_m);
     if (!(d->step_s > 0 && d->step_s <= 60))
         return gops_error_set(err, GOPS_BAD_VALUE, "warm start: step_s = %g, expected (0, 60] s", d->step_s);
     return GOPS_OK;
@@ -198,6 +199,13 @@ static float field_at(const replay_t *r, uint16_t k, float x, float y)
     return gops_field_sample(e->walk, &e->fields[k], x, y);
 }
 
+// How far from destination k a walk there ends: transit points take those leaving within
+// their mouth, as in the crowd (crowd.h, exit_radius_m).
+static double arrive_radius(const replay_t *r, uint16_t k)
+{
+    return r->dest->dest[k].cls == GOPS_DEST_EXIT ? r->def->exit_radius_m : r->def->arrive_radius_m;
+}
+
 // The open door of building destination k nearest to (x, y) in a straight line; -1 when
 // none is open.
 static int32_t nearest_open_door(const replay_t *r, uint16_t k, float x, float y)
@@ -227,7 +235,7 @@ static bool start_walk(replay_t *r, uint32_t v, double t)
     if (gops_dest_class_is_building(r->dest->dest[k].cls)) r->door[v] = nearest_open_door(r, k, r->x[v], r->y[v]);
     float dist = field_at(r, k, r->x[v], r->y[v]);
     if (!isfinite(dist)) return true; // no way there: a pedestrian would stand where it is
-    double len = fmax(0.0, (double)dist - r->def->arrive_radius_m);
+    double len = fmax(0.0, (double)dist - arrive_radius(r, k));
     gops_demand_counts_t c;
     gops_demand_counts(r->d, &c);
     double share = r->def->speed_factor / (1.0 + r->def->crowding_m2 * c.in_state[GOPS_VISITOR_WALKING] / r->area_m2);
@@ -388,7 +396,7 @@ static void place_walker(replay_t *r, uint32_t v, uint16_t k, double now, float 
     double total = r->t1[v] - r->t0[v];
     double done = total > 0 ? fmin(fmax((now - r->t0[v]) / total, 0.0), 1.0) : 1.0;
     float d0 = gops_field_sample(w, f, x, y);
-    float arrive = (float)r->def->arrive_radius_m;
+    float arrive = (float)arrive_radius(r, k);
     float rem = d0 <= arrive ? d0 : arrive + (float)(1.0 - done) * (d0 - arrive);
     float ex, ey;
     descend(w, f, &x, &y, rem, &ex, &ey);

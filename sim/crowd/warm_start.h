@@ -26,6 +26,8 @@ typedef struct gops_warm_start_def {
                             ///< free speed; m² per walker, ≥ 0 (0: no slowing)
     double arrive_radius_m; ///< a walk ends this far (walking distance) from its target, m (≥ 0;
                             ///< the crowd's arrive_radius_m)
+    double exit_radius_m;   ///< the same for a walk to the transit point a visitor leaves by, m
+                            ///< (≥ 0; the crowd's exit_radius_m)
     double lateral_m;       ///< walkers stand up to this far either side of their descent line, m (≥ 0)
     double jitter_m;        ///< queued visitors stand within this of their door, lingering ones of
                             ///< their spot, m (≥ 0; the crowd's spawn_jitter_m)

@@ -177,13 +177,16 @@ static gops_warm_start_t run_warm(bench_t *b, double start_s, uint64_t seed)
 // ---- the independent expectation --------------------------------------------------------
 
 // Straight-line distance (m) between the cells the entry point and the mall's west door snap
-// to, less the arrive radius: one walk, in and out alike (the west door is nearer both ways).
+// to, less the radius a walk ends at: the mean of the walk in (ending at the door's arrive
+// radius) and the walk out (ending at the entry's mouth, exit_radius_m); the west door is
+// nearer both ways.
 static double walk_length(const gops_map_t *map, const gops_walkable_t *walk)
 {
+    gops_warm_start_def_t def = gops_warm_start_def_default();
     int32_t e = gops_map_find_id(map, "e1"), a = gops_map_find_id(map, "m1-a");
     gops_point_t p = gops_walkable_centre(walk, walk->cells[gops_walkable_anchor_of(walk, (uint32_t)e)->walk]);
     gops_point_t q = gops_walkable_centre(walk, walk->cells[gops_walkable_anchor_of(walk, (uint32_t)a)->walk]);
-    return hypot(p.x - q.x, p.y - q.y) - gops_warm_start_def_default().arrive_radius_m;
+    return hypot(p.x - q.x, p.y - q.y) - 0.5 * (def.arrive_radius_m + def.exit_radius_m);
 }
 
 static double stay_survival(double u) // P(stay > u) for the lognormal stay
@@ -324,9 +327,13 @@ START_TEST(walkers_spread_along_their_way)
         // The walk's whole length: from the entry to the mall, or from the door out.
         const gops_walkable_anchor_t *from = gops_walkable_anchor_of(b.walk, (uint32_t)(q->dest == mall ? entry : door));
         gops_point_t o = gops_walkable_centre(b.walk, b.walk->cells[from->walk]);
-        double whole = gops_field_sample(b.walk, &b.fields[q->dest], (float)o.x, (float)o.y) - 1.0;
-        double left = gops_field_sample(b.walk, &b.fields[q->dest], q->x, q->y) - 1.0;
+        gops_warm_start_def_t def = exact_def();
+        double reach = q->dest == mall ? def.arrive_radius_m : def.exit_radius_m; // out: the entry's mouth
+        double whole = gops_field_sample(b.walk, &b.fields[q->dest], (float)o.x, (float)o.y) - reach;
+        double left = gops_field_sample(b.walk, &b.fields[q->dest], q->x, q->y) - reach;
         ck_assert(left <= whole + 1.5); // never behind its start by more than the sideways step
+        // Nobody on the way out stands inside the entry's mouth (less the sideways step).
+        if (q->dest != mall) ck_assert_msg(left >= -def.lateral_m - 0.25, "%.2f m inside the mouth", -left);
         ahead += fmin(fmax(left / whole, 0), 1);
     }
     ahead /= ws.count;
