@@ -15,6 +15,7 @@
 --          metro exits; the plaza or Dehua Street closes to newcomers for 15 minutes (those
 --          on their way choose another stop); the malls facing the plaza and Dehua Street
 --          meter their doors (60 persons a minute)
+--   00:05  the countdown crowds are let go in stages until 00:35 (assumption)
 --   00:40  traffic control lifted
 --
 --   gridops run scenarios/new_year_eve.lua          # 16:00-01:00, the whole evening
@@ -36,11 +37,14 @@ scenario {
 }
 
 -- Countdown crowds (assumption: see the header). They arrive from 22:00, stay past midnight
--- and leave over a quarter of an hour.
+-- and are let go in stages over half an hour (the centre's "live guidance of people",
+-- FACTS.md; the staging is an assumption): all at once, over a quarter of an hour, the
+-- crowd converged on metro exit 3-C in the plaza at up to 7.6 persons/m² (README, "The
+-- scenario library").
 gathering { name = "countdown plaza", place = "plaza-tower-south", people = 12000,
-            from = "22:00", to = "23:55", stay_until = "00:05" }
+            from = "22:00", to = "23:55", stay_until = "00:05", leave_spread = "30m" }
 gathering { name = "countdown dehua", place = "ped-dehua", people = 8000,
-            from = "22:15", to = "23:55", stay_until = "00:05" }
+            from = "22:15", to = "23:55", stay_until = "00:05", leave_spread = "30m" }
 
 at("17:00", function() set_mode("emergency") end)                 -- FACTS.md
 
