@@ -39,7 +39,7 @@ scenario {
 -- Countdown crowds (assumption: see the header). They arrive from 22:00, stay past midnight
 -- and are let go in stages over half an hour (the centre's "live guidance of people",
 -- FACTS.md; the staging is an assumption): all at once, over a quarter of an hour, the
--- crowd converged on metro exit 3-C in the plaza at up to 7.6 persons/m² (README, "The
+-- crowd converged on metro exit 3-C in the plaza at up to 9.1 persons/m² (README, "The
 -- scenario library").
 gathering { name = "countdown plaza", place = "plaza-tower-south", people = 12000,
             from = "22:00", to = "23:55", stay_until = "00:05", leave_spread = "30m" }
