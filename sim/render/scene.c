@@ -783,7 +783,7 @@ static void draw_heat_legend(gops_screen_t *s, gops_canvas_t *canvas)
         }
         gops_text_style_t st = text_style(11, GOPS_RGBA(33, 33, 33, 255), GOPS_ANCHOR_TOP, false);
         for (int v = 0; v <= 6; v += 2) {
-            char t[8];
+            char t[12]; // room for any int: the compiler checks the format against the type
             snprintf(t, sizeof t, "%d", v);
             gops_canvas_text(s->legend, NULL, 10 + (lw - 20) * v / 6.0, 31, t, &st, NULL);
         }

@@ -494,7 +494,10 @@ static gops_status_t keep_quick(gops_scenario_t *sc, const field_t *f, const cha
     gops_status_t st = set_field(sc, f, text, "quick.", err);
     sc->def = *saved;
     free(saved);
-    if (st == GOPS_OK) snprintf(sc->quick_sets[sc->quick_count++], GOPS_QUICK_SET_MAX, "%s=%s", key, text);
+    // The length was checked above; the comparison only tells the compiler so.
+    if (st == GOPS_OK &&
+        snprintf(sc->quick_sets[sc->quick_count], GOPS_QUICK_SET_MAX, "%s=%s", key, text) < GOPS_QUICK_SET_MAX)
+        sc->quick_count++;
     return st;
 }
 

@@ -214,7 +214,7 @@ START_TEST(lookup_matches_brute_force)
     gops_point_t a[LINES] = {{0, 0}, {0, 10}, {-20, -20}, {5, -15}, {-7.3, 3.1}, {12, 12}};
     gops_point_t b[LINES] = {{0, 10}, {0, 20}, {20, 20}, {5.5, 15}, {-7.3, 3.2}, {-12, 12}};
     gops_counting_lines_t *cl = make_lines(NULL);
-    char name[16];
+    char name[24];
     for (int l = 0; l < LINES; l++) {
         snprintf(name, sizeof name, "line %d", l);
         add_line(cl, name, a[l].x, a[l].y, b[l].x, b[l].y);
@@ -272,7 +272,7 @@ START_TEST(grid_step_matches_plain_step)
     gops_point_t a[LINES] = {{0, 0}, {-20, -20}, {5, -15}, {-7.3, 3.1}, {12, 12}};
     gops_point_t b[LINES] = {{0, 10}, {20, 20}, {5.5, 15}, {-7.3, 3.2}, {-12, 12}};
     gops_counting_lines_t *plain = make_lines(NULL), *gridded = make_lines(NULL);
-    char name[16];
+    char name[24];
     for (int l = 0; l < LINES; l++) {
         snprintf(name, sizeof name, "line %d", l);
         add_line(plain, name, a[l].x, a[l].y, b[l].x, b[l].y);
