@@ -671,8 +671,7 @@ static void route_batch(gops_crowd_t *c, route_batch_t *b)
         uint32_t i = b->ped[k];
         uint16_t dest = c->peds.dest[i];
         const gops_field_t *distance = &c->fields[dest];
-        float reach = t && dest < t->count && t->dest[dest].cls == GOPS_DEST_EXIT ? c->params.exit_radius_m
-                                                                                   : c->params.arrive_radius_m;
+        float reach = gops_destination_reach(t, dest, c->params.arrive_radius_m, c->params.exit_radius_m);
         // A priced field's value is a time at 1 m/s, never below the walking distance but up
         // to 1 / (slowest priced speed) times it: arrival is judged on the distance field.
         bool arrived = b->d[k] <= reach ||

@@ -96,6 +96,14 @@ gops_destinations_t *gops_destinations_build(const gops_map_t *map, const gops_d
                                              gops_error_t *err);
 void gops_destinations_destroy(gops_destinations_t *t);
 
+/// How far (walking distance) from destination `dest` a walk there ends: a transit point
+/// takes those leaving within its mouth (`exit_m`), anything else within `arrive_m`; so do
+/// destinations outside the table (lab exits) and a NULL table.
+static inline float gops_destination_reach(const gops_destinations_t *t, uint16_t dest, float arrive_m, float exit_m)
+{
+    return t && dest < t->count && t->dest[dest].cls == GOPS_DEST_EXIT ? exit_m : arrive_m;
+}
+
 /// Is a vendor point (or any destination) open at time t (s after midnight, repeating daily)?
 bool gops_destination_open_at(const gops_destination_t *d, double t_s);
 

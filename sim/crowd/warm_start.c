@@ -199,11 +199,10 @@ static float field_at(const replay_t *r, uint16_t k, float x, float y)
     return gops_field_sample(e->walk, &e->fields[k], x, y);
 }
 
-// How far from destination k a walk there ends: transit points take those leaving within
-// their mouth, as in the crowd (crowd.h, exit_radius_m).
+// How far from destination k a walk there ends, as in the crowd.
 static double arrive_radius(const replay_t *r, uint16_t k)
 {
-    return r->dest->dest[k].cls == GOPS_DEST_EXIT ? r->def->exit_radius_m : r->def->arrive_radius_m;
+    return gops_destination_reach(r->dest, k, (float)r->def->arrive_radius_m, (float)r->def->exit_radius_m);
 }
 
 // The open door of building destination k nearest to (x, y) in a straight line; -1 when
