@@ -581,7 +581,8 @@ static gops_status_t place_newcomers(gops_crowd_t *c, double day_s, double now_s
     }
     for (uint32_t k = 0; k < n; k++)
         if (ev[k].kind == GOPS_DEMAND_RELEASED) anchor_point(c, &nc, ev[k].entrance_feature, vis->radius[ev[k].visitor]);
-    if (nc.room.point_count && nc.checked && !gops_room_collect(&nc.room, &c->peds, nc.reach, nc.max_radius))
+    if (nc.room.point_count && nc.checked && !gops_room_collect(&nc.room, &c->peds, nc.reach, nc.max_radius,
+                                                                   c->world->def.threads))
         nc.checked = false;
     if (!nc.checked) gops_log(GOPS_LOG_ERROR, "crowd: out of memory checking room for newcomers: placed unchecked");
 

@@ -4,6 +4,8 @@
 // spot, so neither the order nor the hash grid's layout can change an answer.
 #include "crowd/room.h"
 
+#include "core/parallel.h"
+
 #include <math.h>
 #include <stdlib.h>
 
@@ -15,6 +17,7 @@ void gops_room_free(gops_room_t *room)
 {
     free(room->x), free(room->y), free(room->r), free(room->next), free(room->head);
     free(room->points), free(room->entry_point), free(room->entry_next), free(room->point_head);
+    free(room->near);
     gops_room_init(room);
 }
 
@@ -43,7 +46,13 @@ bool gops_room_add_point(gops_room_t *room, gops_point_t p)
     return true;
 }
 
-static int64_t cell_of(float v, float cell) { return (int64_t)floorf(v / cell); }
+// floorf(v / cell) without a library call (this runs for every pedestrian each tick).
+static int64_t cell_of(float v, float cell)
+{
+    float t = v / cell;
+    int64_t i = (int64_t)t; // truncated toward zero: one less below zero unless whole
+    return i - ((float)i > t);
+}
 
 static uint32_t hash_cell(int64_t cx, int64_t cy, uint32_t size)
 {
@@ -97,41 +106,87 @@ bool gops_room_add_body(gops_room_t *room, float x, float y, float r)
     return true;
 }
 
-bool gops_room_collect(gops_room_t *room, const gops_pedestrians_t *peds, float reach, float newcomer_r)
+// The bodies' largest radius and who is near a point, over ranges of pedestrians in
+// parallel: each range writes only its own flags and its own partial maximum (a maximum
+// does not depend on the order it is taken in), so nothing depends on the thread count.
+typedef struct collect_job {
+    const gops_room_t *room;
+    const gops_pedestrians_t *peds;
+    float reach, newcomer_r, widest;
+    float max_r[GOPS_PARALLEL_MAX_CHUNKS];
+} collect_job_t;
+
+static void max_radius_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
+{
+    collect_job_t *job = user;
+    float max_r = 0;
+    for (uint32_t i = begin; i < end; i++) max_r = job->peds->radius[i] > max_r ? job->peds->radius[i] : max_r;
+    job->max_r[chunk] = max_r;
+}
+
+static void near_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
+{
+    (void)chunk;
+    const collect_job_t *job = user;
+    const gops_room_t *room = job->room;
+    const gops_pedestrians_t *peds = job->peds;
+    for (uint32_t i = begin; i < end; i++) {
+        uint32_t s = hash_cell(cell_of(peds->x[i], job->widest), cell_of(peds->y[i], job->widest),
+                               room->point_table_size);
+        double px = peds->x[i], py = peds->y[i], near = (double)job->reach + peds->radius[i] + job->newcomer_r;
+        uint8_t hit = 0;
+        for (uint32_t k = room->point_head[s]; k != UINT32_MAX && !hit; k = room->entry_next[k]) {
+            const gops_point_t *q = &room->points[room->entry_point[k]];
+            double dx = q->x - px, dy = q->y - py;
+            hit = dx * dx + dy * dy < near * near;
+        }
+        room->near[i] = hit;
+    }
+}
+
+bool gops_room_collect(gops_room_t *room, const gops_pedestrians_t *peds, float reach, float newcomer_r, int threads)
 {
     room->count = 0;
     room->max_r = 0;
     clear_table(room);
+    collect_job_t job = {.room = room, .peds = peds, .reach = reach, .newcomer_r = newcomer_r};
+    gops_parallel_for(peds->count, threads, max_radius_range, &job);
     float max_r = newcomer_r;
-    for (uint32_t i = 0; i < peds->count; i++) max_r = peds->radius[i] > max_r ? peds->radius[i] : max_r;
+    for (uint32_t k = 0; k < gops_parallel_chunks(peds->count); k++) max_r = job.max_r[k] > max_r ? job.max_r[k] : max_r;
     // Two of the largest bodies touch within one cell's width: a test reads 3 x 3 cells.
     room->cell = max_r > 0 ? 2 * max_r : DEFAULT_CELL_M;
     uint32_t np = room->point_count;
     if (np == 0) return true;
     // The points in a hash grid of cells as wide as the farthest a body can be and still
     // touch a newcomer, each listed in its 3 x 3 cells: a pedestrian reads its own cell.
-    float widest = reach + max_r + newcomer_r;
+    job.widest = reach + max_r + newcomer_r;
     uint32_t size = 1024, entries = 9 * np;
     while (size < 2 * entries) size *= 2;
+    bool ok = true;
     if (size > room->point_table_size) {
         uint32_t *head = realloc(room->point_head, size * sizeof *head);
-        if (!head) return false;
-        room->point_head = head;
-        room->point_table_size = size;
+        if (head) room->point_head = head, room->point_table_size = size;
+        ok = ok && head;
     }
-    if (entries > room->entry_capacity) {
+    if (ok && entries > room->entry_capacity) {
         uint32_t *ep = realloc(room->entry_point, entries * sizeof *ep);
         if (ep) room->entry_point = ep;
         uint32_t *en = realloc(room->entry_next, entries * sizeof *en);
         if (en) room->entry_next = en;
-        if (!ep || !en) return false;
-        room->entry_capacity = entries;
+        if (ep && en) room->entry_capacity = entries;
+        ok = ok && ep && en;
     }
+    if (ok && peds->count > room->near_capacity) {
+        uint8_t *near = realloc(room->near, peds->count);
+        if (near) room->near = near, room->near_capacity = peds->count;
+        ok = ok && near;
+    }
+    if (!ok) return false;
     size = room->point_table_size;
     for (uint32_t k = 0; k < size; k++) room->point_head[k] = UINT32_MAX;
     uint32_t e = 0;
     for (uint32_t k = 0; k < np; k++) {
-        int64_t cx = cell_of((float)room->points[k].x, widest), cy = cell_of((float)room->points[k].y, widest);
+        int64_t cx = cell_of((float)room->points[k].x, job.widest), cy = cell_of((float)room->points[k].y, job.widest);
         for (int64_t gy = cy - 1; gy <= cy + 1; gy++)
             for (int64_t gx = cx - 1; gx <= cx + 1; gx++, e++) {
                 uint32_t s = hash_cell(gx, gy, size);
@@ -140,18 +195,9 @@ bool gops_room_collect(gops_room_t *room, const gops_pedestrians_t *peds, float 
                 room->point_head[s] = e;
             }
     }
-    for (uint32_t i = 0; i < peds->count; i++) {
-        uint32_t s = hash_cell(cell_of(peds->x[i], widest), cell_of(peds->y[i], widest), size);
-        double px = peds->x[i], py = peds->y[i], near = (double)reach + peds->radius[i] + newcomer_r;
-        for (uint32_t k = room->point_head[s]; k != UINT32_MAX; k = room->entry_next[k]) {
-            const gops_point_t *q = &room->points[room->entry_point[k]];
-            double dx = q->x - px, dy = q->y - py;
-            if (dx * dx + dy * dy < near * near) {
-                if (!gops_room_add_body(room, peds->x[i], peds->y[i], peds->radius[i])) return false;
-                break;
-            }
-        }
-    }
+    gops_parallel_for(peds->count, threads, near_range, &job);
+    for (uint32_t i = 0; i < peds->count; i++)
+        if (room->near[i] && !gops_room_add_body(room, peds->x[i], peds->y[i], peds->radius[i])) return false;
     return true;
 }
 

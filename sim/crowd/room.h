@@ -33,6 +33,8 @@ typedef struct gops_room {
     uint32_t *entry_point, *entry_next; ///< 9 per point
     uint32_t *point_head;               ///< point_table_size chain heads
     uint32_t entry_capacity, point_table_size;
+    uint8_t *near;           ///< per pedestrian: near a point (scratch of gops_room_collect)
+    uint32_t near_capacity;
 } gops_room_t;
 
 /// An empty set (no allocation until used).
@@ -45,9 +47,12 @@ void gops_room_clear(gops_room_t *room);
 bool gops_room_add_point(gops_room_t *room, gops_point_t p);
 /// Copies every pedestrian that could touch a newcomer of radius at most `newcomer_r` (m)
 /// standing within `reach` (m) of one of the points: centre closer than reach + its radius
-/// + newcomer_r to a point. O(n + points); positions are copied, so removing pedestrians
-/// afterwards does not disturb the set (it only stays conservative). false when out of memory.
-bool gops_room_collect(gops_room_t *room, const gops_pedestrians_t *peds, float reach, float newcomer_r);
+/// + newcomer_r to a point. O(n + points), the scan over pedestrians on up to `threads`
+/// threads (the set does not depend on how many); positions are copied, so removing
+/// pedestrians afterwards does not disturb the set (it only stays conservative). false when
+/// out of memory.
+bool gops_room_collect(gops_room_t *room, const gops_pedestrians_t *peds, float reach, float newcomer_r,
+                       int threads);
 /// True when a body of radius r at (x, y) overlaps none of the bodies in the set (closer
 /// than the sum of the radii less GOPS_ROOM_TOLERANCE_M). Reads the grid cells within
 /// r + max_r only.

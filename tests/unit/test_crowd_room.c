@@ -27,7 +27,7 @@ START_TEST(test_room_collects_only_bodies_that_can_touch)
     gops_room_init(&room);
     ck_assert(gops_room_add_point(&room, (gops_point_t){10, 10})); // a second point, far off
     ck_assert(gops_room_add_point(&room, (gops_point_t){0, 0}));
-    ck_assert(gops_room_collect(&room, &p, 1.5f, 0.2f));
+    ck_assert(gops_room_collect(&room, &p, 1.5f, 0.2f, 1));
     ck_assert_uint_eq(room.count, 2);
     ck_assert_float_eq(room.x[0], 0.3f);
     ck_assert_float_eq(room.x[1], 1.75f);
@@ -41,6 +41,51 @@ START_TEST(test_room_collects_only_bodies_that_can_touch)
     gops_room_clear(&room);
     ck_assert(gops_room_fits(&room, 0.0f, 0.0f, 0.2f));
     gops_room_free(&room);
+    gops_pedestrians_free(&p);
+}
+END_TEST
+
+/// Collecting on several threads finds exactly the bodies a brute-force scan finds, in
+/// pedestrian order, on both sides of the origin (cells below zero round down).
+START_TEST(test_room_collect_matches_brute_force_on_any_thread_count)
+{
+    enum { N = 20000, POINTS = 40 };
+    const float reach = 1.5f, newcomer_r = 0.25f;
+    gops_pedestrians_t p;
+    gops_pedestrians_init(&p);
+    uint64_t s = 12345;
+    for (uint32_t i = 0; i < N; i++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        float x = (float)((s >> 11) % 100000) / 1000.0f - 50.0f, y = (float)((s >> 40) % 100000) / 1000.0f - 50.0f;
+        ck_assert_uint_ne(gops_pedestrians_add(&p, x, y, 1.0f, 0.15f + 0.01f * (float)(i % 8), 0), UINT32_MAX);
+    }
+    gops_point_t pts[POINTS];
+    for (int k = 0; k < POINTS; k++) pts[k] = (gops_point_t){-45.0 + 2.3 * k, 40.0 - 2.1 * k};
+    uint32_t expected[N], n_expected = 0;
+    float expected_max_r = 0;
+    for (uint32_t i = 0; i < N; i++)
+        for (int k = 0; k < POINTS; k++) {
+            double dx = pts[k].x - p.x[i], dy = pts[k].y - p.y[i], near = (double)reach + p.radius[i] + newcomer_r;
+            if (dx * dx + dy * dy < near * near) {
+                expected[n_expected++] = i;
+                expected_max_r = p.radius[i] > expected_max_r ? p.radius[i] : expected_max_r;
+                break;
+            }
+        }
+    ck_assert_uint_gt(n_expected, 100);
+    for (int threads = 1; threads <= 3; threads++) {
+        gops_room_t room;
+        gops_room_init(&room);
+        for (int k = 0; k < POINTS; k++) ck_assert(gops_room_add_point(&room, pts[k]));
+        ck_assert(gops_room_collect(&room, &p, reach, newcomer_r, threads));
+        ck_assert_uint_eq(room.count, n_expected);
+        for (uint32_t k = 0; k < n_expected; k++) {
+            ck_assert_float_eq(room.x[k], p.x[expected[k]]);
+            ck_assert_float_eq(room.y[k], p.y[expected[k]]);
+        }
+        ck_assert_float_eq(room.max_r, expected_max_r);
+        gops_room_free(&room);
+    }
     gops_pedestrians_free(&p);
 }
 END_TEST
@@ -149,6 +194,7 @@ int main(void)
     Suite *s = suite_create("crowd_room");
     TCase *tc = tcase_create("crowd_room");
     tcase_add_test(tc, test_room_collects_only_bodies_that_can_touch);
+    tcase_add_test(tc, test_room_collect_matches_brute_force_on_any_thread_count);
     tcase_add_test(tc, test_crowd_does_not_stack_people_on_one_spot);
     tcase_add_test(tc, test_waiting_newcomers_step_out_in_turn);
     suite_add_tcase(s, tc);
