@@ -7,6 +7,7 @@
 #include "crowd/crowd.h"
 #include "world/world_internal.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -18,12 +19,14 @@ static const char *erqi_path(void)
 }
 
 /// A world on the Erqi map with a crowd whose visitors never arrive (0 a day) but whose
-/// destination fields exist; pedestrians roam between destinations.
-static gops_world_t *erqi_world(int threads)
+/// destination fields exist; pedestrians roam between destinations. `cache_dir`: the field
+/// cache's folder, NULL for none.
+static gops_world_t *erqi_world(int threads, const char *cache_dir)
 {
     gops_world_def_t def = gops_world_def_default();
     def.map_path = erqi_path();
     def.threads = threads;
+    def.field_cache_dir = cache_dir;
     def.seed = 7;
     gops_error_t err;
     gops_world_t *w = gops_world_create(&def, &err);
@@ -49,7 +52,7 @@ static gops_world_t *erqi_world(int threads)
 /// Mean density n / walkable area, Poisson-spread over the cells: up to 4 persons/m².
 static void *walk_setup(uint32_t n, int threads)
 {
-    gops_world_t *w = erqi_world(threads);
+    gops_world_t *w = erqi_world(threads, NULL);
     if (!w) return NULL;
     gops_crowd_t *c = gops_world_crowd(w);
     const gops_walkable_t *walk = gops_world_district(w)->walk;
@@ -103,22 +106,59 @@ static void walk_teardown(void *fixture)
     gops_world_destroy(fixture);
 }
 
-/// Start-up: one "tick" is loading the map, building the raster and every field.
+/// Start-up: one "tick" is loading the map, building the raster and every field (cold), or
+/// reading the fields from a field cache filled during set-up (warm; a fresh temporary
+/// folder, removed afterwards).
+typedef struct startup {
+    int threads;
+    char cache_dir[64]; ///< "" when cold
+} startup_t;
+
 static void *startup_setup(uint32_t n, int threads)
 {
     (void)n;
-    int *t = malloc(sizeof *t);
-    if (t) *t = threads;
-    return t;
+    startup_t *s = calloc(1, sizeof *s);
+    if (s) s->threads = threads;
+    return s;
 }
 
 static void startup_tick(void *fixture)
 {
-    gops_world_destroy(erqi_world(*(int *)fixture));
+    const startup_t *s = fixture;
+    gops_world_destroy(erqi_world(s->threads, s->cache_dir[0] ? s->cache_dir : NULL));
+}
+
+static void *startup_warm_setup(uint32_t n, int threads)
+{
+    startup_t *s = startup_setup(n, threads);
+    if (!s) return NULL;
+    snprintf(s->cache_dir, sizeof s->cache_dir, "/tmp/gridops-bench-XXXXXX");
+    if (!mkdtemp(s->cache_dir)) {
+        fprintf(stderr, "gridops bench: cannot create a temporary folder in /tmp\n");
+        free(s);
+        return NULL;
+    }
+    startup_tick(s); // fills the cache
+    return s;
+}
+
+static void startup_warm_teardown(void *fixture)
+{
+    startup_t *s = fixture;
+    DIR *dir = opendir(s->cache_dir);
+    for (struct dirent *e; dir && (e = readdir(dir));) {
+        char path[sizeof s->cache_dir + 300];
+        if (e->d_name[0] != '.' && snprintf(path, sizeof path, "%s/%s", s->cache_dir, e->d_name) < (int)sizeof path)
+            unlink(path);
+    }
+    if (dir) closedir(dir);
+    rmdir(s->cache_dir);
+    free(s);
 }
 
 const gops_bench_case_t gops_bench_district_cases[] = {
     {"crowd_erqi_startup", 0, 0.1, startup_setup, startup_tick, free},
+    {"crowd_erqi_startup_warm", 0, 0.1, startup_warm_setup, startup_tick, startup_warm_teardown},
     {"crowd_erqi_10k", 10000, 0.1, walk_setup, walk_tick, walk_teardown},
     {"crowd_erqi_100k", 100000, 0.1, walk_setup, walk_tick, walk_teardown},
     {"crowd_erqi_300k", 300000, 0.1, walk_setup, walk_tick, walk_teardown},

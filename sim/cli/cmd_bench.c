@@ -120,7 +120,7 @@ int gops_cmd_bench(int argc, char **argv)
         if (!selected(bc->name, names, name_count)) continue;
         void *fixture = bc->setup(bc->agents, threads);
         if (!fixture) {
-            fprintf(stderr, "gridops bench: %s: out of memory setting up\n", bc->name);
+            fprintf(stderr, "gridops bench: %s: setting up failed (out of memory, or the reason above)\n", bc->name);
             free(times);
             return 3;
         }

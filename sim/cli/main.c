@@ -21,7 +21,10 @@ static const char usage[] =
     "\n"
     "Run 'gridops COMMAND --help' for a command's options.\n"
     "Exit codes: 0 ok, 1 an expectation failed (or lint findings), 2 bad usage or input,\n"
-    "3 internal error.\n";
+    "3 internal error.\n"
+    "\n"
+    "Environment: GRIDOPS_CACHE_DIR  folder of the crowd's field cache (default\n"
+    "$XDG_CACHE_HOME/gridops or ~/.cache/gridops; \"off\": compute the fields every run).\n";
 
 int main(int argc, char **argv)
 {

@@ -43,6 +43,21 @@ void gops_parallel_for(uint32_t n, int threads, gops_range_fn *fn, void *user)
     for (uint32_t c = 0; c < chunks; c++) run_chunk(n, chunks, c, fn, user);
 }
 
+void gops_parallel_each(uint32_t n, int threads, gops_range_fn *fn, void *user)
+{
+#ifdef GOPS_HAVE_OPENMP
+    if (threads > 1 && n > 1) {
+        int count = (int)n;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+        for (int i = 0; i < count; i++) fn((uint32_t)i, (uint32_t)i + 1, (uint32_t)i, user);
+        return;
+    }
+#else
+    (void)threads;
+#endif
+    for (uint32_t i = 0; i < n; i++) fn(i, i + 1, i, user);
+}
+
 int gops_parallel_max_threads(void)
 {
 #ifdef GOPS_HAVE_OPENMP

@@ -18,6 +18,11 @@ typedef void gops_range_fn(uint32_t begin, uint32_t end, uint32_t chunk, void *u
 uint32_t gops_parallel_chunks(uint32_t n);
 /// Runs fn over all chunks of [0, n) on up to `threads` threads (1 = inline).
 void gops_parallel_for(uint32_t n, int threads, gops_range_fn *fn, void *user);
+/// Runs fn(i, i + 1, i, user) for every i in [0, n) on up to `threads` threads, an item at
+/// a time: for a few costly, independent items (a destination's field), which
+/// gops_parallel_for would put in one chunk. Each item writes only its own outputs; the
+/// third argument is the item, not a chunk of gops_parallel_chunks.
+void gops_parallel_each(uint32_t n, int threads, gops_range_fn *fn, void *user);
 /// Threads available on this machine (OpenMP's, or 1 without OpenMP).
 int gops_parallel_max_threads(void);
 

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/parallel.h"
 #include "crowd/crowd_internal.h"
+#include "crowd/field_cache.h"
 #include "world/geometry.h"
 #include "world/world_internal.h"
 
@@ -23,6 +24,21 @@
 
 // ---- fields under the masks -------------------------------------------------------------
 
+// A destination's field under the current masks at `speed`. While the crowd is set up on
+// the map as loaded (no closure or one-way rule yet), through the world's field cache when
+// it has one (field_cache.h): those fields are the same in every run on the map, and
+// computing them is most of a district's start-up. Fields under a scenario's closures,
+// rules and prices are computed (a cache of every such state would grow without bound).
+static gops_status_t destination_field(const gops_crowd_t *c, const destination_cells_t *dc, const float *speed,
+                                       gops_field_t *out, gops_error_t *err)
+{
+    const char *dir = c->world->def.field_cache_dir;
+    if (dir && c->setting_up && speed == c->field_speed && !c->masks.blocked && !c->masks.allowed)
+        return gops_field_compute_cached(dir, c->district->walk, dc->cells, dc->count, NULL, speed, out, err);
+    return gops_field_compute_directed(c->district->walk, dc->cells, dc->count, c->masks.blocked, speed,
+                                       c->masks.allowed, out, err);
+}
+
 gops_status_t gops_crowd_compute_field(gops_crowd_t *c, uint16_t dest, gops_error_t *err)
 {
     gops_field_free(&c->fields[dest]);
@@ -31,8 +47,7 @@ gops_status_t gops_crowd_compute_field(gops_crowd_t *c, uint16_t dest, gops_erro
     const destination_cells_t *dc = &c->dest_cells[dest];
     if (dc->count == 0) return GOPS_OK; // unreachable destination (e.g. every door closed): an empty field
     c->field_computations++;
-    gops_status_t st = gops_field_compute_directed(c->district->walk, dc->cells, dc->count, c->masks.blocked,
-                                                   c->field_speed, c->masks.allowed, &c->fields[dest], err);
+    gops_status_t st = destination_field(c, dc, c->field_speed, &c->fields[dest], err);
     if (st == GOPS_OK && priced && c->route.speed)
         st = gops_field_compute_directed(c->district->walk, dc->cells, dc->count, c->masks.blocked, c->route.speed,
                                          c->masks.allowed, priced, err);
@@ -55,10 +70,7 @@ static void field_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user
     for (uint32_t k = begin; k < end; k++) {
         const destination_cells_t *dc = &c->dest_cells[k];
         job->out[k] = (gops_field_t){0};
-        job->status[k] = dc->count == 0 ? GOPS_OK
-                                        : gops_field_compute_directed(c->district->walk, dc->cells, dc->count,
-                                                                      c->masks.blocked, job->speed, c->masks.allowed,
-                                                                      &job->out[k], &job->errors[k]);
+        job->status[k] = dc->count == 0 ? GOPS_OK : destination_field(c, dc, job->speed, &job->out[k], &job->errors[k]);
     }
 }
 
@@ -73,7 +85,7 @@ gops_status_t gops_crowd_compute_fields(gops_crowd_t *c, const float *speed, gop
         st = gops_error_set(err, GOPS_NOMEM, "out of memory computing %u crowd fields", n);
         goto cleanup;
     }
-    gops_parallel_for(n, c->world->def.threads, field_range, &job);
+    gops_parallel_each(n, c->world->def.threads, field_range, &job); // a field per item
     for (uint32_t k = 0; k < n; k++)
         if (job.status[k] != GOPS_OK) {
             st = job.status[k];
@@ -95,9 +107,8 @@ cleanup:
     return st;
 }
 
-// Every destination's distance field under the current masks, and the priced fields with
-// them (each field is a pure function of its sources, the masks and the speeds).
-static gops_status_t rebuild_fields(gops_crowd_t *c, gops_error_t *err)
+// Each field is a pure function of its sources, the masks and the speeds.
+gops_status_t gops_crowd_rebuild_fields(gops_crowd_t *c, gops_error_t *err)
 {
     gops_status_t st = gops_crowd_compute_fields(c, c->field_speed, c->fields, err);
     if (st != GOPS_OK) return st;
@@ -198,7 +209,7 @@ static gops_status_t rebuild_geometry_as(gops_crowd_t *c, bool clear, gops_error
     }
     gops_overlay_masks_t old = c->masks;
     c->masks = masks;
-    if ((st = rebuild_fields(c, err)) != GOPS_OK || (st = rebuild_leave(c, err)) != GOPS_OK) {
+    if ((st = gops_crowd_rebuild_fields(c, err)) != GOPS_OK || (st = rebuild_leave(c, err)) != GOPS_OK) {
         gops_overlay_masks_free(&c->masks);
         c->masks = old;
         gops_field_free(&wall);
@@ -224,7 +235,7 @@ gops_status_t gops_crowd_actions_restore(gops_crowd_t *c, gops_error_t *err)
 {
     // Counters stay as restored: this rebuild only recreates what the saved run had.
     uint64_t computations = c->field_computations;
-    gops_status_t st = c->overlay ? rebuild_geometry_as(c, false, err) : rebuild_fields(c, err);
+    gops_status_t st = c->overlay ? rebuild_geometry_as(c, false, err) : gops_crowd_rebuild_fields(c, err);
     c->field_computations = computations;
     return st;
 }

@@ -24,6 +24,7 @@
 #include "core/parallel.h"
 #include "core/simtime.h"
 #include "crowd/field.h"
+#include "crowd/field_cache.h"
 #include "crowd/room.h"
 #include "crowd/warm_start.h"
 #include "world/geometry.h"
@@ -164,7 +165,9 @@ static gops_status_t field_speed(gops_crowd_t *c, gops_error_t *err)
     return GOPS_OK;
 }
 
-static gops_status_t add_destination(gops_crowd_t *c, uint32_t *cells, uint32_t count, gops_error_t *err)
+// A destination from its source cells (taken over); its field computed now unless the
+// caller computes every field at once after adding them all (`later`).
+static gops_status_t add_destination(gops_crowd_t *c, uint32_t *cells, uint32_t count, bool later, gops_error_t *err)
 {
     if (c->dest_count == c->dest_capacity) {
         uint16_t cap = c->dest_capacity ? (uint16_t)(c->dest_capacity * 2) : 64;
@@ -182,7 +185,7 @@ static gops_status_t add_destination(gops_crowd_t *c, uint32_t *cells, uint32_t 
     c->dest_cells[k] = (destination_cells_t){cells, count};
     memset(&c->fields[k], 0, sizeof c->fields[k]);
     c->dest_count++;
-    return gops_crowd_compute_field(c, k, err); // under the closures and rules in force
+    return later ? GOPS_OK : gops_crowd_compute_field(c, k, err); // under the closures and rules in force
 }
 
 static gops_status_t build_demand_destinations(gops_crowd_t *c, gops_error_t *err)
@@ -192,9 +195,9 @@ static gops_status_t build_demand_destinations(gops_crowd_t *c, gops_error_t *er
         uint32_t *cells = NULL, count = 0;
         gops_status_t st = gops_destinations_cells(t, c->district->map, c->district->walk, k, NULL, &cells, &count, err);
         if (st != GOPS_OK) return st;
-        if ((st = add_destination(c, cells, count, err)) != GOPS_OK) return st;
+        if ((st = add_destination(c, cells, count, true, err)) != GOPS_OK) return st;
     }
-    return GOPS_OK;
+    return gops_crowd_rebuild_fields(c, err); // in parallel, by destination
 }
 
 gops_status_t gops_crowd_add_exit(gops_crowd_t *c, const char *name, const gops_polygon_t *area, uint16_t *dest,
@@ -219,7 +222,7 @@ gops_status_t gops_crowd_add_exit(gops_crowd_t *c, const char *name, const gops_
     }
     c->exits = grown;
     uint16_t k = c->dest_count;
-    gops_status_t st = add_destination(c, cells, n, err);
+    gops_status_t st = add_destination(c, cells, n, false, err);
     if (st != GOPS_OK) return st;
     lab_exit_t *e = &c->exits[c->exit_count++];
     memset(e, 0, sizeof *e);
@@ -1000,6 +1003,7 @@ gops_crowd_t *gops_crowd_attach(gops_world_t *world, const gops_crowd_params_t *
     }
     c->world = world;
     c->district = d;
+    c->setting_up = true;
     gops_room_init(&c->newcomer_room);
     c->params = *params;
     c->stats.first_exit_s = c->stats.last_exit_s = NAN;
@@ -1007,7 +1011,7 @@ gops_crowd_t *gops_crowd_attach(gops_world_t *world, const gops_crowd_params_t *
     gops_pedestrians_init(&c->peds);
     gops_local_time_t start = world->def.start;
     c->day_offset_s = (double)(((start % 86400) + 86400) % 86400);
-    if (gops_field_wall_distance(d->walk, &c->wall, err) != GOPS_OK) goto fail;
+    if (gops_field_wall_distance_cached(world->def.field_cache_dir, d->walk, &c->wall, err) != GOPS_OK) goto fail;
     if (gops_walk_context_init(&c->walk, d->walk, &c->wall, &c->params.walk, err) != GOPS_OK) goto fail;
     gops_obstacles_init(&c->obstacles, d->walk->min_x, d->walk->min_y, d->walk->min_x + d->walk->nx * d->walk->cell,
                         d->walk->min_y + d->walk->ny * d->walk->cell, 2.0f);
@@ -1027,6 +1031,7 @@ gops_crowd_t *gops_crowd_attach(gops_world_t *world, const gops_crowd_params_t *
         goto fail;
     }
     gops_world_set_checkpoint(world, "crowd", gops_crowd_save, gops_crowd_load); // crowd_checkpoint.c
+    c->setting_up = false;
     return c;
 fail:
     crowd_destroy(c);

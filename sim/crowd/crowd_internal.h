@@ -44,6 +44,7 @@ struct gops_crowd {
     float *prev_x, *prev_y; ///< positions before walking (counting lines)
     uint32_t scratch_capacity;
 
+    bool setting_up;     ///< inside gops_crowd_attach: fields of the map as loaded (cacheable)
     gops_field_t wall;
     gops_walk_context_t walk;
     gops_field_t *fields;           ///< by destination index
@@ -98,6 +99,9 @@ gops_status_t gops_crowd_compute_field(gops_crowd_t *c, uint16_t dest, gops_erro
 /// Every destination's field under the current masks at per-walkable-cell `speed` (may be
 /// NULL) into fields[0, dest_count), in parallel; on failure `fields` stay as they were.
 gops_status_t gops_crowd_compute_fields(gops_crowd_t *c, const float *speed, gops_field_t *fields, gops_error_t *err);
+/// Every destination's distance field under the current masks (counted), then the priced
+/// ones when route choice has prices.
+gops_status_t gops_crowd_rebuild_fields(gops_crowd_t *c, gops_error_t *err);
 
 /// Congestion routing (route.c): set-up after the density grid exists; a density window
 /// closed (sums it); the refresh at the start of a crowd tick (`now_s`: s after the start);

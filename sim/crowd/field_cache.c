@@ -129,6 +129,25 @@ gops_status_t gops_field_cache_default_dir(char *buf, size_t size, gops_error_t 
     return GOPS_OK;
 }
 
+const char *gops_field_cache_run_dir(char *buf, size_t size)
+{
+    const char *own = getenv("GRIDOPS_CACHE_DIR");
+    if (own && strcmp(own, "off") == 0) return NULL;
+    char base[900];
+    gops_error_t err;
+    gops_error_clear(&err);
+    if (gops_field_cache_default_dir(base, sizeof base, &err) != GOPS_OK) {
+        gops_log(GOPS_LOG_DEBUG, "%s: fields are computed every run", err.message);
+        return NULL;
+    }
+    int n = snprintf(buf, size, "%s/fields-%s", base, GOPS_VERSION_STRING);
+    if (n < 0 || (size_t)n >= size) {
+        gops_log(GOPS_LOG_DEBUG, "field cache: folder name in %s too long: fields are computed every run", base);
+        return NULL;
+    }
+    return buf;
+}
+
 gops_status_t gops_field_cache_path(const char *dir, const gops_field_key_t *key, char *buf, size_t size,
                                     gops_error_t *err)
 {

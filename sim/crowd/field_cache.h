@@ -39,6 +39,12 @@ gops_field_key_t gops_field_key_wall(const gops_walkable_t *walk);
 /// absolute), else $HOME/.cache/gridops. GOPS_IO when none applies or it does not fit `size`.
 gops_status_t gops_field_cache_default_dir(char *buf, size_t size, gops_error_t *err);
 
+/// The folder runs keep fields in: "fields-<program version>" inside
+/// gops_field_cache_default_dir, so a build never reads another build's fields (whose
+/// march may differ). NULL, fields computed every run, when $GRIDOPS_CACHE_DIR is "off", no
+/// folder applies or the name does not fit `size` (logged at debug level).
+const char *gops_field_cache_run_dir(char *buf, size_t size);
+
 /// File name of a key's cache entry inside a cache folder ("field-distance-<16 hex>.bin").
 gops_status_t gops_field_cache_path(const char *dir, const gops_field_key_t *key, char *buf, size_t size,
                                     gops_error_t *err);

@@ -11,6 +11,7 @@
 #include "output/summary.h"
 #include "output/trajectories.h"
 #include "crowd/crowd.h"
+#include "crowd/field_cache.h"
 #include "ops/incident_log.h"
 #include "ops/ops.h"
 #include "traffic/traffic.h"
@@ -341,6 +342,8 @@ gops_status_t gops_session_run(const gops_run_options_t *options, gops_run_resul
     wd.map_path = def->map_path[0] ? def->map_path : NULL;
     wd.nav_cell_m = def->nav_cell_m;
     wd.threads = o->threads > 0 ? o->threads : gops_parallel_max_threads();
+    char cache_dir[1024]; // lives as long as the world
+    wd.field_cache_dir = gops_field_cache_run_dir(cache_dir, sizeof cache_dir);
     gops_map_t *lab_map = gops_scenario_take_lab_map(sc);
     world = lab_map ? gops_world_create_with_map(&wd, lab_map, err) : gops_world_create(&wd, err);
     if (!world) {

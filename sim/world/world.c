@@ -24,6 +24,7 @@ gops_world_def_t gops_world_def_default(void)
         .mode = GOPS_MODE_NORMAL,
         .map_path = NULL,
         .nav_cell_m = 1.0,
+        .field_cache_dir = NULL,
     };
 }
 

@@ -73,6 +73,39 @@ START_TEST(every_index_once)
 }
 END_TEST
 
+typedef struct each_visits {
+    uint32_t n;
+    int bad;          ///< calls whose range was not [i, i + 1) with item i
+    uint8_t seen[300];
+} each_visits_t;
+
+static void mark_item(uint32_t begin, uint32_t end, uint32_t item, void *user)
+{
+    each_visits_t *v = user;
+    if (end != begin + 1 || item != begin || item >= v->n) {
+#pragma omp atomic
+        v->bad++;
+        return;
+    }
+    v->seen[item]++; // one call per item: no other thread writes this byte
+}
+
+// One call per item, [i, i + 1) with the item number, on any thread count: 49 destination
+// fields are one chunk of gops_parallel_for, so they would run on one thread.
+START_TEST(each_item_once)
+{
+    static const uint32_t sizes[] = {0, 1, 2, 49, 300};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+        for (int threads = 1; threads <= 3; threads++) {
+            each_visits_t v = {.n = sizes[s]};
+            gops_parallel_each(v.n, threads, mark_item, &v);
+            ck_assert_int_eq(v.bad, 0);
+            for (uint32_t i = 0; i < v.n; i++)
+                ck_assert_msg(v.seen[i] == 1, "n %u threads %d: item %u run %d times", v.n, threads, i, v.seen[i]);
+        }
+}
+END_TEST
+
 typedef struct sum_job {
     const double *x;
     double partial[MAX_CHUNKS];
@@ -133,6 +166,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, chunk_counts);
     tcase_add_test(tc, every_index_once);
+    tcase_add_test(tc, each_item_once);
     tcase_add_test(tc, merged_partials_are_bit_identical);
     suite_add_tcase(s, tc);
     return gops_test_run(s);

@@ -21,10 +21,14 @@ typedef struct gops_world_def {
     gops_mode_t mode;         ///< operating mode at start
     const char *map_path;     ///< district map (GeoJSON); NULL: no district
     double nav_cell_m;        ///< walkable raster cell, m (0.1..10, default 1)
+    /// Folder of the on-disk field cache (the crowd's distance fields of the map as loaded
+    /// are read from it, or computed and stored there); NULL (the default): computed every
+    /// run. Must outlive the world.
+    const char *field_cache_dir;
 } gops_world_def_t;
 
 /// Defaults: seed 1, 0.1 s ticks, 2025-12-31 16:00, 1 thread, normal mode, no map, 1 m
-/// navigation cells.
+/// navigation cells, no field cache.
 gops_world_def_t gops_world_def_default(void);
 /// Creates a world; NULL with err set when the definition is invalid or memory runs out.
 gops_world_t *gops_world_create(const gops_world_def_t *def, gops_error_t *err);
