@@ -2,12 +2,12 @@
 // The `gridops` program: dispatches to subcommands. Owns nothing else.
 #include "cli/cli.h"
 
+#include "core/version.h"
+
 #include <stdio.h>
 #include <string.h>
 
 static const char usage[] =
-    "gridops " GOPS_VERSION_STRING " - city-operations rehearsal simulator\n"
-    "\n"
     "usage: gridops COMMAND [options]\n"
     "\n"
     "commands:\n"
@@ -34,11 +34,12 @@ int main(int argc, char **argv)
     }
     const char *cmd = argv[1];
     if (gops_cli_is_help(cmd) || strcmp(cmd, "help") == 0) {
+        printf("gridops %s - city-operations rehearsal simulator\n\n", gops_version);
         fputs(usage, stdout);
         return 0;
     }
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        puts("gridops " GOPS_VERSION_STRING);
+        printf("gridops %s\n", gops_version);
         return 0;
     }
     if (strcmp(cmd, "run") == 0) return gops_cmd_run(argc - 1, argv + 1);

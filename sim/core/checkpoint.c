@@ -5,6 +5,8 @@
 // what a section holds.
 #include "core/checkpoint.h"
 
+#include "core/version.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -312,9 +314,9 @@ gops_ckpt_reader_t *gops_ckpt_reader_open(const char *path, const char *build_id
                          bom, BYTE_ORDER_MARK);
     if (format != GOPS_CKPT_FORMAT)
         return open_fail(r, err, GOPS_BAD_VALUE,
-                         "checkpoint format %u, expected format %d (this is gridops " GOPS_VERSION_STRING
-                         "): resume with the version of gridops that wrote it",
-                         format, GOPS_CKPT_FORMAT);
+                         "checkpoint format %u, expected format %d (this is gridops %s): resume with the version "
+                         "of gridops that wrote it",
+                         format, GOPS_CKPT_FORMAT, gops_version);
     if (!rd(r, &at, &blen, 4) || blen > BUILD_MAX_LEN || !rd(r, &at, r->build, blen))
         return open_fail(r, err, GOPS_BAD_VALUE, "truncated or corrupted header (build id of %u bytes), expected at most %d",
                          blen, BUILD_MAX_LEN);

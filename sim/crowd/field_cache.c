@@ -10,6 +10,7 @@
 #include "core/assert.h"
 #include "core/hash.h"
 #include "core/log.h"
+#include "core/version.h"
 
 #include <errno.h>
 #include <math.h>
@@ -140,7 +141,7 @@ const char *gops_field_cache_run_dir(char *buf, size_t size)
         gops_log(GOPS_LOG_DEBUG, "%s: fields are computed every run", err.message);
         return NULL;
     }
-    int n = snprintf(buf, size, "%s/fields-%s", base, GOPS_VERSION_STRING);
+    int n = snprintf(buf, size, "%s/fields-%s", base, gops_version);
     if (n < 0 || (size_t)n >= size) {
         gops_log(GOPS_LOG_DEBUG, "field cache: folder name in %s too long: fields are computed every run", base);
         return NULL;

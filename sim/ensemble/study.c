@@ -7,6 +7,7 @@
 
 #include "core/assert.h"
 #include "core/rng.h"
+#include "core/version.h"
 #include "metrics/kpi.h"
 
 #include <cjson/cJSON.h>
@@ -22,7 +23,7 @@ gops_study_t *gops_study_create(void)
     s->replications = 1;
     s->seeds = GOPS_STUDY_SEEDS_COMMON;
     s->confidence = 0.95;
-    snprintf(s->version, sizeof s->version, "%s", GOPS_VERSION_STRING);
+    snprintf(s->version, sizeof s->version, "%s", gops_version);
     return s;
 }
 

@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/simtime.h"
 #include "core/strbuf.h"
+#include "core/version.h"
 #include "ops/ops.h"
 #include "output/outdir.h"
 #include "world/world_internal.h"
@@ -359,7 +360,7 @@ static void write_setup(gops_strbuf_t *out, const gops_report_input_t *in)
     row2(out, "run time", buf);
     snprintf(buf, sizeof buf, "%016" PRIx64, r->state_hash);
     row2(out, "state hash", buf);
-    row2(out, "gridops version", GOPS_VERSION_STRING);
+    row2(out, "gridops version", gops_version);
     gops_strbuf_puts(out, "</table></section>\n");
 }
 
@@ -1087,7 +1088,7 @@ char *gops_report_html(const gops_report_input_t *in)
     write_incidents(out, in);
 
     gops_strbuf_puts(out, "</main>\n<footer>gridops ");
-    esc(out, GOPS_VERSION_STRING);
+    esc(out, gops_version);
     gops_strbuf_puts(out, " · figures marked “not simulated” belong to models this run did not include; they are "
                           "never shown as zero.</footer>\n</body>\n</html>\n");
     if (sb.failed) {

@@ -5,6 +5,7 @@
 
 #include "core/simtime.h"
 #include "core/strbuf.h"
+#include "core/version.h"
 #include "output/outdir.h"
 
 #include <cjson/cJSON.h>
@@ -55,7 +56,7 @@ char *gops_summary_json(const gops_run_report_t *r)
     char buf[64];
     cJSON_AddStringToObject(root, "scenario", r->scenario);
     cJSON_AddNumberToObject(root, "seed", (double)r->seed);
-    cJSON_AddStringToObject(root, "version", GOPS_VERSION_STRING);
+    cJSON_AddStringToObject(root, "version", gops_version);
     gops_time_format(r->start, buf, sizeof buf);
     cJSON_AddStringToObject(root, "start", buf);
     gops_time_format(r->end, buf, sizeof buf);

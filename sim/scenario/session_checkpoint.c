@@ -5,10 +5,11 @@
 // folder being staged is discarded when a run dies. The wall clock is read for reporting.
 #include "scenario/session_checkpoint.h"
 
+#include "core/simtime.h"
+#include "core/version.h"
 #include "crowd/crossings.h"
 #include "output/outdir.h"
 #include "scenario/scenario_checkpoint.h"
-#include "core/simtime.h"
 #include "world/world_internal.h"
 
 #include <errno.h>
@@ -22,7 +23,7 @@ const char *gops_run_checkpoint_build_id(void)
 {
     static char id[256];
     if (!id[0])
-        snprintf(id, sizeof id, "gridops %s, checkpoint format %d, %d-bit", GOPS_VERSION_STRING, GOPS_CKPT_FORMAT,
+        snprintf(id, sizeof id, "gridops %s, checkpoint format %d, %d-bit", gops_version, GOPS_CKPT_FORMAT,
                  (int)(sizeof(void *) * 8));
     return id;
 }

@@ -5,13 +5,14 @@
 #include "fixture.h"
 
 #include "core/rng.h"
+#include "core/version.h"
 #include "ensemble/records.h"
 #include "ensemble/results.h"
 #include "ensemble/stats.h"
 #include "ensemble/study.h"
 #include "ensemble/study_dir.h"
-#include "scenario/study_file.h"
 #include "ensemble/study_report.h"
+#include "scenario/study_file.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
@@ -544,7 +545,7 @@ START_TEST(test_failed_missing_stale)
     gops_record_read(s, root, 0, &row);
     ck_assert_int_eq(row.state, GOPS_RECORD_STALE);
     ck_assert_ptr_nonnull(strstr(row.message, "another build"));
-    snprintf(s->version, sizeof s->version, "%s", GOPS_VERSION_STRING);
+    snprintf(s->version, sizeof s->version, "%s", gops_version);
     s->base_seed = 5;
     gops_record_read(s, root, 0, &row);
     ck_assert_int_eq(row.state, GOPS_RECORD_STALE);
