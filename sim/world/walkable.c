@@ -533,9 +533,11 @@ uint32_t gops_walkable_index(const gops_walkable_t *w, uint32_t cell)
 
 uint32_t gops_walkable_cell_at(const gops_walkable_t *w, gops_point_t p)
 {
-    double fx = floor((p.x - w->min_x) / w->cell), fy = floor((p.y - w->min_y) / w->cell);
-    if (!(fx >= 0 && fx < w->nx && fy >= 0 && fy < w->ny)) return GOPS_WALKABLE_NONE;
-    return (uint32_t)fy * (uint32_t)w->nx + (uint32_t)fx;
+    // floor(u) lies in [0, nx) exactly when u does (nx is whole; NaN fails), and there
+    // truncation is floor: no libm call (vendor sites probe walkways millions of times).
+    double u = (p.x - w->min_x) / w->cell, v = (p.y - w->min_y) / w->cell;
+    if (!(u >= 0 && u < w->nx && v >= 0 && v < w->ny)) return GOPS_WALKABLE_NONE;
+    return (uint32_t)v * (uint32_t)w->nx + (uint32_t)u;
 }
 
 gops_point_t gops_walkable_centre(const gops_walkable_t *w, uint32_t cell)
