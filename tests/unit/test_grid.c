@@ -222,6 +222,32 @@ START_TEST(rebuild_with_changed_n)
 }
 END_TEST
 
+// The threaded build (cells counted and summed over chunks of cells in parallel) files the
+// same points in the same order as one thread, over a grid of many chunks of cells (0.25 m
+// cells: 128,000 of them) and a coarse one.
+START_TEST(threaded_build_matches_one_thread)
+{
+    static const float cells[] = {0.25f, 4.0f};
+    for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
+        make_points(MAX_POINTS, cells[c], 900 + c);
+        gops_grid_t one;
+        ck_assert_int_eq(gops_grid_init(&one, 0.0f, 0.0f, W, H, cells[c]), 0);
+        ck_assert_int_eq(gops_grid_build(&one, px, py, MAX_POINTS), 0);
+        check_structure(&one, MAX_POINTS);
+        uint32_t ncells = (uint32_t)one.nx * (uint32_t)one.ny;
+        for (int threads = 2; threads <= 3; threads++) {
+            gops_grid_t many;
+            ck_assert_int_eq(gops_grid_init(&many, 0.0f, 0.0f, W, H, cells[c]), 0);
+            ck_assert_int_eq(gops_grid_build_threads(&many, px, py, MAX_POINTS, threads), 0);
+            ck_assert_int_eq(memcmp(many.cell_start, one.cell_start, (ncells + 1) * sizeof *one.cell_start), 0);
+            ck_assert_int_eq(memcmp(many.items, one.items, MAX_POINTS * sizeof *one.items), 0);
+            gops_grid_free(&many);
+        }
+        gops_grid_free(&one);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("grid");
@@ -232,6 +258,7 @@ int main(void)
     tcase_add_test(tc, cell_of_clamps_and_borders);
     tcase_add_test(tc, init_refuses_bad_extent);
     tcase_add_test(tc, rebuild_with_changed_n);
+    tcase_add_test(tc, threaded_build_matches_one_thread);
     suite_add_tcase(s, tc);
     return gops_test_run(s);
 }
