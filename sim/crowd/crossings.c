@@ -34,6 +34,7 @@
 #include "crowd/crossings.h"
 
 #include "core/hash.h"
+#include "core/parallel.h"
 #include "traffic/traffic.h"
 #include "world/world_internal.h"
 
@@ -80,6 +81,8 @@ typedef struct coupling {
     uint32_t *bucket_zone;
     rec_t *recs;          ///< sorted by id
     uint32_t rec_count, rec_cap;
+    uint32_t *zone_of;    ///< per pedestrian, scratch of a pass: the zone looked up for it (zone_lookup)
+    uint32_t zone_cap;
     uint64_t seed;
     gops_crowd_crossing_stats_t stats;
 } coupling_t;
@@ -114,6 +117,7 @@ static void destroy(void *state)
     free(k->crossed);
     free(k->red);
     free(k->bucket_start);
+    free(k->zone_of);
     free(k->bucket_zone);
     free(k->recs);
     free(k);
@@ -358,24 +362,69 @@ double gops_crowd_crossing_tolerance(uint64_t seed, uint32_t id, uint32_t c, uin
 
 // ---- the two passes --------------------------------------------------------------------------
 
+// The zone lookups, a bucket and one or two zone tests per pedestrian (most of the
+// coupling's time with tens of thousands walking), go over all pedestrians in parallel into
+// zone_of; what follows them (holds, records, counts) goes in index order over the few
+// near a crossing, as before.
+typedef struct zone_job {
+    const coupling_t *k;
+    const gops_pedestrians_t *p;
+    bool ahead; ///< the zone the next step enters, when another than the one stood in; else the one stood in
+    double dt;  ///< the step, s (ahead)
+} zone_job_t;
+
+static uint32_t zone_for(const zone_job_t *job, uint32_t i)
+{
+    const coupling_t *k = job->k;
+    const gops_pedestrians_t *p = job->p;
+    uint32_t b, e;
+    bucket(k, p->x[i], p->y[i], &b, &e);
+    if (b == e) return UINT32_MAX;
+    if (!job->ahead) return zone_at(k, b, e, p->x[i], p->y[i]);
+    if (p->ex[i] == 0 && p->ey[i] == 0) return UINT32_MAX;
+    uint32_t now = zone_at(k, b, e, p->x[i], p->y[i]);
+    double reach = p->v0[i] * job->dt + KERB_GAP_M;
+    double ax = p->x[i] + p->ex[i] * reach, ay = p->y[i] + p->ey[i] * reach;
+    // The crossing the next step enters (one leg, as after_walk counts it).
+    uint32_t c = zone_at(k, b, e, ax, ay);
+    return c == now ? UINT32_MAX : c;
+}
+
+static void zone_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
+{
+    (void)chunk;
+    const zone_job_t *job = user;
+    for (uint32_t i = begin; i < end; i++) job->k->zone_of[i] = zone_for(job, i);
+}
+
+// zone_of for every pedestrian; false (zone_for one at a time then) when out of memory.
+static bool zone_lookup(gops_world_t *world, coupling_t *k, const zone_job_t *job)
+{
+    const gops_pedestrians_t *p = job->p;
+    if (p->count > k->zone_cap) {
+        uint32_t cap = k->zone_cap ? k->zone_cap : 1024;
+        while (cap < p->count) cap *= 2;
+        uint32_t *grown = realloc(k->zone_of, cap * sizeof *grown);
+        if (!grown) return false;
+        k->zone_of = grown;
+        k->zone_cap = cap;
+    }
+    gops_parallel_for(p->count, world->def.threads, zone_range, (void *)job);
+    return true;
+}
+
 void gops_crowd_crossings_before_walk(gops_world_t *world, gops_pedestrians_t *p, double t_s, double dt)
 {
     coupling_t *k = coupling_of(world);
     if (!k) return;
     uint64_t tick = gops_world_tick(world);
     k->stats.waiting_now = 0;
+    zone_job_t job = {k, p, true, dt};
+    bool looked = zone_lookup(world, k, &job);
     for (uint32_t i = 0; i < p->count; i++) {
-        uint32_t b, e;
-        bucket(k, p->x[i], p->y[i], &b, &e);
-        if (b == e) continue;
-        if (p->ex[i] == 0 && p->ey[i] == 0) continue;
-        uint32_t now = zone_at(k, b, e, p->x[i], p->y[i]);
-        double reach = p->v0[i] * dt + KERB_GAP_M;
-        double ax = p->x[i] + p->ex[i] * reach, ay = p->y[i] + p->ey[i] * reach;
-        // The crossing the next step enters (one leg, as after_walk counts it).
-        uint32_t c = zone_at(k, b, e, ax, ay);
+        uint32_t c = looked ? k->zone_of[i] : zone_for(&job, i);
         // Unsignalised crossings walk unless their drivers' patience ran out.
-        if (c == UINT32_MAX || c == now || gops_traffic_crossing_walk(k->trf, c)) continue;
+        if (c == UINT32_MAX || gops_traffic_crossing_walk(k->trf, c)) continue;
         rec_t *r = find_rec(k, p->id[i]);
         if (!r && !(r = add_rec(k, p->id[i]))) continue;
         r->seen = 1;
@@ -406,10 +455,10 @@ void gops_crowd_crossings_after_walk(gops_world_t *world, const gops_pedestrians
     memset(k->half, 0, 2 * k->count * sizeof *k->half);
     gops_traffic_crossings_clear_positions(k->trf);
     k->stats.on_now = 0;
+    zone_job_t job = {k, p, false, 0};
+    bool looked = zone_lookup(world, k, &job);
     for (uint32_t i = 0; i < p->count; i++) {
-        uint32_t b, e;
-        bucket(k, p->x[i], p->y[i], &b, &e);
-        uint32_t first = zone_at(k, b, e, p->x[i], p->y[i]);
+        uint32_t first = looked ? k->zone_of[i] : zone_for(&job, i);
         if (first == UINT32_MAX) continue; // not on a crossing: finishing is noticed below
         const zone_t *Z = &k->zones[first];
         double side = (p->x[i] - Z->x) * Z->ux + (p->y[i] - Z->y) * Z->uy;
