@@ -19,7 +19,13 @@ checks=$((checks + 2))
 [ "$(find "$cache" -mindepth 1 -maxdepth 1 -name 'fields-*' | wc -l)" -eq 1 ] \
   || { echo "FAIL: expected one fields-<version> folder in the cache"; fails=$((fails+1)); }
 
+# The second run reads the fields: it writes none of them again.
+sleep 1
+touch "$TMP/after-cold"
 run warm "$cache"
+checks=$((checks + 1))
+rewritten=$(find "$cache" -name 'field-*.bin' -newer "$TMP/after-cold" | wc -l)
+[ "$rewritten" -eq 0 ] || { echo "FAIL: the second run wrote $rewritten cached fields again instead of reading them"; fails=$((fails+1)); }
 run off off
 checks=$((checks + 3))
 [ -n "$(hash_of "$TMP/cold")" ] || { echo "FAIL: no state_hash"; fails=$((fails+1)); }
