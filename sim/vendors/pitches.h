@@ -75,11 +75,20 @@ typedef struct gops_sites {
 /// plaza's lattice points (plaza order, rows south to north). A cart of radius cart_radius_m
 /// (m) pitches only where the walkway is at least 2 × that + clear_width_m wide, and with
 /// its rim clear_width_m from every walkable cell on a carriageway (crosswalks, junction
-/// boxes, ring crossings: their landings stay free).
+/// boxes, ring crossings: their landings stay free) and from every doorway
+/// (gops_doorway_room_m).
 /// Sites without a pitch cell are dropped. GOPS_NOMEM.
 gops_status_t gops_sites_build(gops_sites_t *s, const gops_district_t *district, const gops_pitch_params_t *p,
                                double cart_radius_m, gops_error_t *err);
 void gops_sites_free(gops_sites_t *s);
+
+/// Metro exits are taken as doorways this wide, m (a stairway with its handrails).
+#define GOPS_METRO_EXIT_WIDTH_M 4.0
+/// The largest footprint radius (m) a cart centred at `at` can have and keep its rim
+/// clear_width_m from every doorway: a building entrance, a disc of half its width round its
+/// point, or a metro exit (GOPS_METRO_EXIT_WIDTH_M wide). INFINITY without doorways; may be
+/// negative (`at` is too close to one for any cart).
+double gops_doorway_room_m(const gops_map_t *map, gops_point_t at, double clear_width_m);
 
 /// Moves every site's footfall towards the count now: f += (now − f) · min(1, dt / memory).
 void gops_sites_update_footfall(gops_sites_t *s, const gops_footfall_t *ff, const gops_pitch_params_t *p, double dt_s);

@@ -99,12 +99,14 @@ START_TEST(test_sites_of_lab_map)
     for (uint32_t k = 0; k < 2; k++) {
         ck_assert_int_eq(s->sites[k].kind, GOPS_SITE_METRO_EXIT);
         // Cells within 12 m of the anchor: about π·12² ≈ 452 one-metre cells, less those where
-        // a cart's rim would reach past the floor's edge (384 with this map).
-        ck_assert_uint_gt(s->sites[k].cell_count, 370);
-        ck_assert_uint_lt(s->sites[k].cell_count, 460);
+        // a cart's rim would reach past the floor's edge (384 with this map) and those within
+        // 4.9 m of the exit (half its 4 m + the 2 m clear width + the cart's 0.9 m: π·4.9² ≈ 75).
+        ck_assert_uint_gt(s->sites[k].cell_count, 290);
+        ck_assert_uint_lt(s->sites[k].cell_count, 330);
         for (uint32_t c = 0; c < s->sites[k].cell_count; c++) {
             gops_point_t at = gops_walkable_centre(walk, walk->cells[s->cells[s->sites[k].first_cell + c]]);
-            ck_assert(hypot(at.x - s->sites[k].at.x, at.y - s->sites[k].at.y) <= 12.0);
+            double d = hypot(at.x - s->sites[k].at.x, at.y - s->sites[k].at.y);
+            ck_assert(d <= 12.0 && d >= 4.9);
         }
     }
     ck_assert_double_eq(s->sites[0].at.x, 20.0);
@@ -229,6 +231,62 @@ START_TEST(test_carts_keep_their_spacing)
 }
 END_TEST
 
+START_TEST(test_queues_keep_doors_and_gaps_clear)
+{
+    // Pitches between 4.9 and 6 m from exit A (the doorway rule leaves no nearer cell for a
+    // 0.9 m cart), 60 people standing round it who buy often and queue long: a queue's spill
+    // would grow a footprint to about 2.8 m, but a cart's rim keeps the clear width (2 m)
+    // from the exit's 2 m half width, and two carts' rims keep it between them.
+    gops_world_t *w = lab_world(0.2);
+    gops_crowd_params_t cp = gops_crowd_params_default(GOPS_DAY_HOLIDAY);
+    cp.visitors = false;
+    gops_crowd_t *c = gops_crowd_attach(w, &cp, &err);
+    ck_assert_msg(c != NULL, "%s", err.message);
+    for (uint32_t k = 0; k < 60; k++) {
+        gops_spawn_t sp = {.x = 12.5f + (float)(k % 15), .y = 2.5f + 4.0f * (float)(k / 15), .v0 = 1.0f,
+                           .radius = 0.2f, .dest = GOPS_NO_DEST};
+        ck_assert_int_eq(gops_crowd_spawn(c, &sp, &err), GOPS_OK);
+    }
+    gops_vendors_params_t p = gops_vendors_params_default();
+    p.guidance_points = false;
+    p.pitches.site_radius_m = 6.0;
+    for (int m = 0; m < GOPS_MODE_COUNT; m++) p.mobile[m] = 4;
+    for (int h = 0; h < 24; h++) p.hour_share[h] = 1.0;
+    p.arrive_mean_s = 60;
+    p.review_s = 1e9;
+    p.litter_per_vendor_h = 0;
+    p.customers.buy_rate_per_ped_s = 0.05;
+    p.customers.balk = 1000;
+    p.customers.area_m2 = 2.0;
+    gops_vendors_t *v = gops_vendors_attach(w, &p, &err);
+    ck_assert_msg(v != NULL, "%s", err.message);
+    gops_vendors_set_enforcers(v, no_enforcers, NULL);
+    const double exits[2] = {20.0, 180.0}, keep = 2.0 + p.pitches.clear_width_m;
+    double widest = 0, to_exit = INFINITY, between = INFINITY;
+    uint32_t most = 0;
+    for (int t = 0; t < 5 * 1800; t++) {
+        gops_world_step(w);
+        if (t % 50) continue;
+        uint32_t n;
+        const gops_disc_t *d = gops_vendors_obstacles(v, &n, NULL);
+        if (n > most) most = n;
+        for (uint32_t i = 0; i < n; i++) {
+            for (int e = 0; e < 2; e++) to_exit = fmin(to_exit, hypot(d[i].x - exits[e], d[i].y - 10.0) - d[i].r);
+            for (uint32_t j = i + 1; j < n; j++)
+                between = fmin(between, hypot(d[i].x - d[j].x, d[i].y - d[j].y) - d[i].r - d[j].r);
+            widest = fmax(widest, d[i].r);
+        }
+    }
+    ck_assert_msg(most >= 2, "at most %u carts out at once", most);
+    ck_assert_msg(widest > p.mobile_radius_m + 0.5, "footprints grew to %.2f m only: no cap was reached", widest);
+    ck_assert_msg(to_exit >= keep - 1e-9, "a footprint's rim came %.2f m from an exit's centre, expected %.2f", to_exit,
+                  keep);
+    ck_assert_msg(between >= p.pitches.clear_width_m - 1e-9, "two footprints %.2f m apart, expected %.2f", between,
+                  p.pitches.clear_width_m);
+    gops_world_destroy(w);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("vendors_pitch");
@@ -237,6 +295,7 @@ int main(void)
     tcase_add_test(tc, test_weight_and_draw);
     tcase_add_test(tc, test_footfall_within_radius);
     tcase_add_test(tc, test_sites_of_lab_map);
+    tcase_add_test(tc, test_queues_keep_doors_and_gaps_clear);
     tcase_add_test(tc, test_prefers_high_footfall);
     tcase_add_test(tc, test_carts_keep_their_spacing);
     suite_add_tcase(s, tc);

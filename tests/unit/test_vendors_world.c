@@ -212,6 +212,30 @@ START_TEST(test_sites_on_erqi)
     ck_assert_uint_eq(pitch_cells_near_crossings(d, crossing, s, landing), 0);
     ck_assert_uint_gt(pitch_cells_near_crossings(d, crossing, &all, landing), 100);
     free(crossing);
+    // A cart's rim keeps the clear width from every doorway: building entrances (half their
+    // width round the point) and metro exits (4 m wide); without the rule carts stand at them.
+    uint32_t at_doors = 0, at_doors_loose = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const gops_sites_t *set = pass == 0 ? s : &all;
+        uint32_t *count = pass == 0 ? &at_doors : &at_doors_loose;
+        for (uint32_t c = 0; c < set->cell_total; c++) {
+            gops_point_t at = gops_walkable_centre(walk, walk->cells[set->cells[c]]);
+            for (uint32_t f = 0; f < d->map->feature_count; f++) {
+                const gops_feature_t *door = &d->map->features[f];
+                double half = door->kind == GOPS_FEAT_ENTRANCE ? door->u.entrance.width_m / 2
+                              : door->kind == GOPS_FEAT_TRANSIT && door->u.transit.mode == GOPS_TRANSIT_METRO_EXIT ? 2.0
+                                                                                                             : -1;
+                if (half < 0) continue;
+                bool near = hypot(at.x - door->at.x, at.y - door->at.y) < half + p.pitches.clear_width_m + p.mobile_radius_m;
+                if (near) {
+                    (*count)++;
+                    break;
+                }
+            }
+        }
+    }
+    ck_assert_uint_eq(at_doors, 0);
+    ck_assert_uint_gt(at_doors_loose, 100);
     gops_sites_free(&all);
     ck_assert_uint_gt(kinds[GOPS_SITE_TOWER_PLAZA], 10);
     ck_assert_uint_eq(gops_vendors_stalls(v)->stall_count, 97);
