@@ -52,6 +52,20 @@ static uint32_t no_enforcers(void *user, double now_s, gops_enforcer_t *out, uin
     return 0;
 }
 
+/// Vendors for the lab world: `carts` mobile vendors out all day, arriving within minutes,
+/// no guidance points, no second thoughts (the tests are about the first pitch), no litter.
+static gops_vendors_params_t lab_mobile_params(uint32_t carts)
+{
+    gops_vendors_params_t p = gops_vendors_params_default();
+    p.guidance_points = false;
+    for (int m = 0; m < GOPS_MODE_COUNT; m++) p.mobile[m] = carts;
+    for (int h = 0; h < 24; h++) p.hour_share[h] = 1.0;
+    p.arrive_mean_s = 60;
+    p.review_s = 1e9;
+    p.litter_per_vendor_h = 0;
+    return p;
+}
+
 START_TEST(test_weight_and_draw)
 {
     gops_pitch_params_t p = gops_pitch_params_default();
@@ -132,19 +146,13 @@ static void run_choice(uint32_t near_a, uint32_t near_b, double power, uint32_t 
                           .radius = 0.2f, .dest = GOPS_NO_DEST};
         ck_assert_int_eq(gops_crowd_spawn(c, &s, &err), GOPS_OK);
     }
-    gops_vendors_params_t p = gops_vendors_params_default();
-    p.guidance_points = false;
+    gops_vendors_params_t p = lab_mobile_params(200);
     p.pitches.power = power;
     p.pitches.competition = 1.0;       // no crowding out: each choice is independent
     p.pitches.footfall_memory_s = 1.0; // footfall as it is now
     p.pitches.min_spacing_m = 0.5;
     // Small carts, so that 200 fit a site keeping the spacing (a cart finding no room leaves).
     p.mobile_radius_m = 0.2;
-    for (int m = 0; m < GOPS_MODE_COUNT; m++) p.mobile[m] = 200;
-    for (int h = 0; h < 24; h++) p.hour_share[h] = 1.0;
-    p.arrive_mean_s = 60;
-    p.review_s = 1e9; // no second thoughts: the test is about the first choice
-    p.litter_per_vendor_h = 0;
     gops_vendors_t *v = gops_vendors_attach(w, &p, &err);
     ck_assert_msg(v != NULL, "%s", err.message);
     gops_vendors_set_enforcers(v, no_enforcers, NULL);
@@ -188,14 +196,8 @@ START_TEST(test_carts_keep_their_spacing)
     gops_crowd_params_t cp = gops_crowd_params_default(GOPS_DAY_HOLIDAY);
     cp.visitors = false;
     ck_assert_ptr_nonnull(gops_crowd_attach(w, &cp, &err));
-    gops_vendors_params_t p = gops_vendors_params_default();
-    p.guidance_points = false;
+    gops_vendors_params_t p = lab_mobile_params(60);
     p.pitches.competition = 1.0;
-    for (int m = 0; m < GOPS_MODE_COUNT; m++) p.mobile[m] = 60;
-    for (int h = 0; h < 24; h++) p.hour_share[h] = 1.0;
-    p.arrive_mean_s = 60;
-    p.review_s = 1e9;
-    p.litter_per_vendor_h = 0;
     gops_vendors_t *v = gops_vendors_attach(w, &p, &err);
     ck_assert_msg(v != NULL, "%s", err.message);
     gops_vendors_set_enforcers(v, no_enforcers, NULL);
@@ -247,14 +249,8 @@ START_TEST(test_queues_keep_doors_and_gaps_clear)
                            .radius = 0.2f, .dest = GOPS_NO_DEST};
         ck_assert_int_eq(gops_crowd_spawn(c, &sp, &err), GOPS_OK);
     }
-    gops_vendors_params_t p = gops_vendors_params_default();
-    p.guidance_points = false;
+    gops_vendors_params_t p = lab_mobile_params(4);
     p.pitches.site_radius_m = 6.0;
-    for (int m = 0; m < GOPS_MODE_COUNT; m++) p.mobile[m] = 4;
-    for (int h = 0; h < 24; h++) p.hour_share[h] = 1.0;
-    p.arrive_mean_s = 60;
-    p.review_s = 1e9;
-    p.litter_per_vendor_h = 0;
     p.customers.buy_rate_per_ped_s = 0.05;
     p.customers.balk = 1000;
     p.customers.area_m2 = 2.0;
