@@ -398,7 +398,7 @@ static bool advance(gops_vendors_t *v, uint32_t i, double *weights)
             gops_obstruction_local_width(v->district->walk, v->obstacles, v->obstacle_count, vd->at, 10.0, 0.1,
                                          &before, &after);
             vd->walkway_m = before; // caps the footprint its queue grows to (vendors.c)
-            vd->door_room_m = gops_doorway_room_m(v->district->map, vd->at, p->pitches.clear_width_m);
+            vd->door_room_m = gops_sites_doorway_room_m(&v->sites, vd->at, p->pitches.clear_width_m);
             if (before > 0) {
                 v->acc.width_before_sum += before;
                 v->acc.width_after_sum += after;

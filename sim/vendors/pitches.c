@@ -164,22 +164,31 @@ static bool too_narrow(const builder_t *b, gops_point_t c)
 // entrance 3, between it and metro exit D, left a 0.75 m gap along the wall to the door,
 // and 240 walkers packed round it within ten minutes (10.9 persons/m² in the densest 2 m
 // cell at 12:16); an earlier whole weekday had its worst jam there too (README.md here, "spacing").
-double gops_doorway_room_m(const gops_map_t *map, gops_point_t at, double clear_width_m)
+double gops_sites_doorway_room_m(const gops_sites_t *s, gops_point_t at, double clear_width_m)
 {
     double room = INFINITY;
-    for (uint32_t i = 0; i < map->feature_count; i++) {
-        const gops_feature_t *f = &map->features[i];
-        double half;
-        if (f->kind == GOPS_FEAT_ENTRANCE)
-            half = 0.5 * f->u.entrance.width_m;
-        else if (f->kind == GOPS_FEAT_TRANSIT && f->u.transit.mode == GOPS_TRANSIT_METRO_EXIT)
-            half = 0.5 * GOPS_METRO_EXIT_WIDTH_M;
-        else
-            continue;
-        double r = hypot(at.x - f->at.x, at.y - f->at.y) - half - clear_width_m;
+    for (uint32_t i = 0; i < s->door_count; i++) {
+        const gops_doorway_t *d = &s->doors[i];
+        double r = hypot(at.x - d->at.x, at.y - d->at.y) - d->half_m - clear_width_m;
         if (r < room) room = r;
     }
     return room;
+}
+
+// The map's doorways once, so a pitch cell's test reads them and not every feature (the
+// cameras alone are 676 of the Erqi map's 1,040). False when out of memory.
+static bool collect_doorways(gops_sites_t *s, const gops_map_t *map)
+{
+    s->doors = malloc((map->feature_count ? map->feature_count : 1) * sizeof *s->doors);
+    if (!s->doors) return false;
+    for (uint32_t i = 0; i < map->feature_count; i++) {
+        const gops_feature_t *f = &map->features[i];
+        if (f->kind == GOPS_FEAT_ENTRANCE)
+            s->doors[s->door_count++] = (gops_doorway_t){f->at, 0.5 * f->u.entrance.width_m};
+        else if (f->kind == GOPS_FEAT_TRANSIT && f->u.transit.mode == GOPS_TRANSIT_METRO_EXIT)
+            s->doors[s->door_count++] = (gops_doorway_t){f->at, 0.5 * GOPS_METRO_EXIT_WIDTH_M};
+    }
+    return true;
 }
 
 static bool in_guidance_point(const gops_map_t *map, gops_point_t c)
@@ -226,7 +235,7 @@ static bool add_site(builder_t *b, gops_site_kind_t kind, int32_t feature, gops_
             double dx = c.x - at.x, dy = c.y - at.y;
             uint32_t k = gops_walkable_index(w, cell);
             if (dx * dx + dy * dy > r * r || on_carriageway(map, c) || in_junction(w, k) || in_guidance_point(map, c) ||
-                gops_doorway_room_m(map, c, b->p->clear_width_m) < b->cart_radius_m || too_narrow(b, c) ||
+                gops_sites_doorway_room_m(b->s, c, b->p->clear_width_m) < b->cart_radius_m || too_narrow(b, c) ||
                 near_crossing(b, c))
                 continue;
             if (!push_cell(b, k)) return false;
@@ -262,7 +271,7 @@ gops_status_t gops_sites_build(gops_sites_t *s, const gops_district_t *district,
     builder_t b = {district, p, s, 0, 0, 2 * cart_radius_m + p->clear_width_m, cart_radius_m, NULL};
     const gops_map_t *map = district->map;
     b.crossing = calloc(district->walk->count ? district->walk->count : 1, 1);
-    bool ok = b.crossing != NULL;
+    bool ok = b.crossing != NULL && collect_doorways(s, map);
     if (p->metro_exits)
         for (uint32_t i = 0; ok && i < map->feature_count; i++) {
             const gops_feature_t *f = &map->features[i];
@@ -305,6 +314,7 @@ void gops_sites_free(gops_sites_t *s)
 {
     free(s->sites);
     free(s->cells);
+    free(s->doors);
     memset(s, 0, sizeof *s);
 }
 

@@ -63,11 +63,20 @@ typedef struct gops_site {
     uint32_t vendors;          ///< mobile vendors set up here now (kept by the vendors model)
 } gops_site_t;
 
+/// A doorway carts keep clear of: a building entrance (a disc of half its width round its
+/// point) or a metro exit (GOPS_METRO_EXIT_WIDTH_M wide).
+typedef struct gops_doorway {
+    gops_point_t at;
+    double half_m;
+} gops_doorway_t;
+
 typedef struct gops_sites {
     gops_site_t *sites;
     uint32_t count;
     uint32_t *cells;
     uint32_t cell_total;
+    gops_doorway_t *doors;     ///< the map's doorways, in map order (derived from the map)
+    uint32_t door_count;
 } gops_sites_t;
 
 /// Builds the sites of a district: metro exits (map order), then crossings (road node
@@ -76,7 +85,7 @@ typedef struct gops_sites {
 /// (m) pitches only where the walkway is at least 2 × that + clear_width_m wide, and with
 /// its rim clear_width_m from every walkable cell on a carriageway (crosswalks, junction
 /// boxes, ring crossings: their landings stay free) and from every doorway
-/// (gops_doorway_room_m).
+/// (gops_sites_doorway_room_m).
 /// Sites without a pitch cell are dropped. GOPS_NOMEM.
 gops_status_t gops_sites_build(gops_sites_t *s, const gops_district_t *district, const gops_pitch_params_t *p,
                                double cart_radius_m, gops_error_t *err);
@@ -85,10 +94,9 @@ void gops_sites_free(gops_sites_t *s);
 /// Metro exits are taken as doorways this wide, m (a stairway with its handrails).
 #define GOPS_METRO_EXIT_WIDTH_M 4.0
 /// The largest footprint radius (m) a cart centred at `at` can have and keep its rim
-/// clear_width_m from every doorway: a building entrance, a disc of half its width round its
-/// point, or a metro exit (GOPS_METRO_EXIT_WIDTH_M wide). INFINITY without doorways; may be
+/// clear_width_m from every doorway of the sites' map. INFINITY without doorways; may be
 /// negative (`at` is too close to one for any cart).
-double gops_doorway_room_m(const gops_map_t *map, gops_point_t at, double clear_width_m);
+double gops_sites_doorway_room_m(const gops_sites_t *s, gops_point_t at, double clear_width_m);
 
 /// Moves every site's footfall towards the count now: f += (now − f) · min(1, dt / memory).
 void gops_sites_update_footfall(gops_sites_t *s, const gops_footfall_t *ff, const gops_pitch_params_t *p, double dt_s);

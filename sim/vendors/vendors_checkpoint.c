@@ -74,6 +74,7 @@ void gops_vendors_load(gops_world_t *world, void *state, gops_ckpt_reader_t *r)
     v->ops = fresh.ops;
     v->site_weights = fresh.site_weights;
     v->sites.cells = fresh.sites.cells;
+    v->sites.doors = fresh.sites.doors, v->sites.door_count = fresh.sites.door_count; // from the map
     v->footfall.count = fresh.footfall.count;
     v->patrols.hot = fresh.patrols.hot, v->patrols.posts = fresh.patrols.posts;
     v->patrols.teams = fresh.patrols.teams, v->patrols.post_modes = fresh.patrols.post_modes;
