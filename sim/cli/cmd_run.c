@@ -24,6 +24,8 @@ static const char run_usage[] =
     "  --threads N        worker threads (default: all cores); results do not depend on it\n"
     "  --until HH:MM      stop at this time (first at or after the start) or \"YYYY-MM-DD HH:MM\"\n"
     "  --duration D       run for D (\"90s\", \"15m\", \"2h\") instead of the scenario's duration\n"
+    "                     (a window other than the scenario's own skips its expect(..., { when =\n"
+    "                     \"full\" }) outcomes; so does --set start=...)\n"
     "  --set key=value    override a scenario{} key (repeatable), e.g. --set mode=holiday\n"
     "  --quick            run the scenario's quick window (scenario{ quick = {...} }), as check does\n"
     "  --snapshot-every D also write snapshots/HHMM.png every D of sim time (needs the renderer)\n"

@@ -63,6 +63,7 @@ gops_scenario_t *gops_scenario_load(const char *path, const char *const *sets, i
     gops_lua_vendors_register_api(sc);
     if (gops_sandbox_run_file(sc->sb, path, 0, err) != GOPS_OK) goto fail;
     sc->written_start = sc->def.start;
+    sc->written_duration_s = sc->def.duration_s;
     for (int i = 0; i < set_count; i++)
         if (gops_scenario_apply_set(sc, sets[i], err) != GOPS_OK) goto fail;
     if (gops_scenario_def_check(sc, err) != GOPS_OK) goto fail;

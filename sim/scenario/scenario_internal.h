@@ -87,6 +87,7 @@ struct gops_scenario {
     uint32_t quick_count;
     bool quick;          ///< the quick window was applied (expect{when=...} picks by it)
     int64_t written_start; ///< scenario{ start } as the file wrote it, before --set and the quick window
+    double written_duration_s; ///< and its length (duration or finish) as written
 };
 
 /// Fetches the scenario a C API function was registered with (upvalue 1).

@@ -59,6 +59,19 @@ expect_text "$TMP/out" "ten_minutes = 12 (expected == 12) pass" "full-run expect
 expect_text "$TMP/out" "ten_minutes == 3 skipped" "quick expectation skipped"
 expect_text "$TMP/long/clock/summary.json" '"end":	"2025-12-31 18:00:00"' "full length ran"
 
+# A window changed from the command line is not the full length either: its full-length
+# expectations are skipped (one hour shows 6 ten-minute ticks, not 12), while the written
+# window given again (--until 18:00) is the full length and evaluates them.
+expect_exit 0 "--duration: full-length expectation skipped" -- "$GRIDOPS" run "$TMP/s/clock.lua" --duration 1h --out "$TMP/hour"
+expect_text "$TMP/hour/summary.json" "not the scenario's own" "skip reason in the summary"
+expect_exit 0 "--set start: skipped too" -- "$GRIDOPS" run "$TMP/s/clock.lua" --set "start=2025-12-31 17:00" --duration 1h --out "$TMP/late"
+expect_text "$TMP/late/summary.json" "not the scenario's own" "skip reason after --set start"
+expect_exit 0 "--until the written finish: full length" -- "$GRIDOPS" run "$TMP/s/clock.lua" --until 18:00 --out "$TMP/full"
+checks=$((checks + 1))
+grep -q "not the scenario's own" "$TMP/full/summary.json" && { echo "FAIL: the written window counted as changed"; fails=$((fails + 1)); }
+sed 's/==", 12/==", 13/' "$TMP/s/clock.lua" >"$TMP/clock13.lua"
+expect_exit 1 "full length evaluates it" -- "$GRIDOPS" run "$TMP/clock13.lua" --until 18:00 --out "$TMP/full13"
+
 printf 'scenario { name = "q", start = "2025-12-31 16:00", duration = "1h", quick = { finsh = "16:10" } }\n' >"$TMP/bad.lua"
 expect_exit 2 "typo in quick window" -- "$GRIDOPS" check "$TMP/bad.lua"
 expect_text "$TMP/err" "did you mean 'finish'" "nearest key named"
