@@ -900,6 +900,7 @@ static void crowd_step(gops_world_t *world, void *state, double dt)
     }
     gops_crowd_crossings_before_walk(world, &c->peds, elapsed, dt); // kerb waits at traffic crossings
     c->walk.tags = c->mode, c->walk.aside_tag = PED_LINGER; // lingering people step aside for walkers
+    c->walk.hold_tag = PED_WALK; // a walker standing is held (a kerb, crossings.c; a metered door): it waits its turn
     if (gops_walk_step(&c->walk, &c->peds, &c->params.walk, (float)dt, world->def.threads, &err) != GOPS_OK)
         gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
     gops_crowd_crossings_after_walk(world, &c->peds, elapsed + dt); // who stands on them, who crossed

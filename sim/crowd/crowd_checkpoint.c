@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PED_ARRAYS(X) X(x) X(y) X(vx) X(vy) X(ex) X(ey) X(v0) X(radius) X(id) X(visitor) X(dest) X(group) X(wait) X(oncoming) X(look_in)
+#define PED_ARRAYS(X) X(x) X(y) X(vx) X(vy) X(ex) X(ey) X(v0) X(radius) X(id) X(visitor) X(dest) X(group) X(wait) X(oncoming) X(look_in) X(queueing)
 
 void gops_crowd_save(const gops_world_t *world, const void *state, gops_ckpt_writer_t *w)
 {

@@ -21,7 +21,7 @@ void gops_pedestrians_free(gops_pedestrians_t *p)
 {
     free(p->x), free(p->y), free(p->vx), free(p->vy), free(p->ex), free(p->ey);
     free(p->v0), free(p->radius), free(p->id), free(p->visitor), free(p->dest);
-    free(p->group), free(p->wait), free(p->oncoming), free(p->look_in);
+    free(p->group), free(p->wait), free(p->oncoming), free(p->look_in), free(p->queueing);
     *p = (gops_pedestrians_t){0};
 }
 
@@ -54,7 +54,8 @@ static bool reserve(gops_pedestrians_t *p, uint32_t need)
               grow_array((void **)&p->group, cap, sizeof *p->group) &&
               grow_array((void **)&p->wait, cap, sizeof *p->wait) &&
               grow_array((void **)&p->oncoming, cap, sizeof *p->oncoming) &&
-              grow_array((void **)&p->look_in, cap, sizeof *p->look_in);
+              grow_array((void **)&p->look_in, cap, sizeof *p->look_in) &&
+              grow_array((void **)&p->queueing, cap, sizeof *p->queueing);
     if (!ok) return false;
     p->capacity = cap;
     return true;
@@ -77,6 +78,7 @@ uint32_t gops_pedestrians_add(gops_pedestrians_t *p, float x, float y, float v0,
     p->group[i] = group;
     p->wait[i] = 0;
     p->oncoming[i] = 0;
+    p->queueing[i] = 0;
     p->look_in[i] = (uint8_t)(p->id[i] % GOPS_LOOK_AHEAD_EVERY); // people spawned together look at different steps
     return i;
 }
@@ -101,6 +103,7 @@ void gops_pedestrians_remove(gops_pedestrians_t *p, uint32_t i)
     p->wait[i] = p->wait[last];
     p->oncoming[i] = p->oncoming[last];
     p->look_in[i] = p->look_in[last];
+    p->queueing[i] = p->queueing[last];
 }
 
 static void hash_u32_array(gops_hash_t *hash, const uint32_t *values, uint32_t count)
@@ -127,5 +130,5 @@ void gops_pedestrians_hash(const gops_pedestrians_t *p, gops_hash_t *hash)
     hash_u32_array(hash, p->visitor, n);
     for (uint32_t i = 0; i < n; i++)
         gops_hash_u64(hash, ((uint64_t)p->dest[i] << 24) | ((uint64_t)p->group[i] << 16) | ((uint64_t)p->oncoming[i] << 8) |
-                                p->look_in[i]);
+                                p->look_in[i] | ((uint64_t)p->queueing[i] << 40));
 }

@@ -40,6 +40,8 @@ typedef struct gops_pedestrians {
     float *wait;         ///< seconds spent nearly stopped (patience, congestion-aware choice)
     uint8_t *oncoming;   ///< oncoming walkers seen in one's path at the last look ahead (walk.c)
     uint8_t *look_in;    ///< steps until the next look ahead (< GOPS_LOOK_AHEAD_EVERY)
+    uint8_t *queueing;   ///< 1: right behind someone waiting its turn, so waits its turn too
+                         ///< (walk.c, the queue gap)
     uint32_t next_id;
 } gops_pedestrians_t;
 

@@ -28,6 +28,9 @@ typedef struct gops_walk_params {
     float lane_lookahead_m;    ///< how far ahead people watch their path for oncoming walkers and
                                ///< keep right (lanes, walk.c), m, 0 (off) to 20; not across a
                                ///< periodic seam
+    float queue_gap_m;         ///< the gap people leave behind someone waiting its turn (held, or
+                               ///< queueing behind such a one), m, 0 (off) to 1; see
+                               ///< gops_walk_context_t.hold_tag
     float periodic_x;          ///< > 0: the world wraps in x with this period, m (lab corridors);
                                ///< the raster must reach cutoff_m beyond both ends of the period
     float periodic_min_x;      ///< left edge of the periodic interval, m
@@ -50,9 +53,14 @@ typedef struct gops_walk_context {
     const uint8_t *tags;               ///< a tag per pedestrian (by index), or NULL: see aside_tag
     uint8_t aside_tag;                 ///< someone standing whose tag is this steps aside for
                                        ///< walkers pressing on it (walk.c, step_aside)
+    uint8_t hold_tag;                  ///< someone standing whose tag is this waits its turn (the
+                                       ///< crowd holds walkers so at kerbs and metered doors): to
+                                       ///< walkers behind it its body reaches queue_gap_m further
+                                       ///< (walk.c, the queue gap)
     gops_grid_t grid;                  ///< neighbour grid over the raster's extent
     float *sorted_x, *sorted_y, *sorted_r; ///< scratch: position (m) and radius (m) in grid order
     float *sorted_ex, *sorted_ey;      ///< scratch: desired direction in grid order
+    float *sorted_keep;                ///< scratch: queue gap each body counts in grid order, m
     uint32_t capacity;                 ///< entries of the scratch arrays
 } gops_walk_context_t;
 
@@ -69,7 +77,8 @@ void gops_walk_context_free(gops_walk_context_t *ctx);
 /// x, y (wrapped into the periodic interval when periodic_x > 0), vx, vy (the step's
 /// displacement / dt, m/s) and wait (s: grows by dt while a pedestrian that wants to walk
 /// moves slower than a fifth of its v0, reset to 0 when it walks), and oncoming and look_in
-/// (the lanes rule's look ahead, while lane_lookahead_m > v0·T). A pedestrian whose
+/// (the lanes rule's look ahead, while lane_lookahead_m > v0·T), and queueing (the queue
+/// gap, with tags and queue_gap_m > 0). A pedestrian whose
 /// desired direction is (0, 0) stands and keeps its wait (stepping aside for walkers when
 /// tagged aside_tag). Besides the published
 /// model, a step ends where the repulsion would turn the direction back (the small-step

@@ -37,6 +37,7 @@ static const field_t fields[] = {
     {"crowd.lane_lookahead_m", F_NUMBER, "how far ahead in m (0 = off, up to 20) people watch for oncoming walkers and keep right"},
     {"crowd.neighbour_range_m", F_NUMBER, "a repulsion range in m (0.01..1)"},
     {"crowd.neighbour_strength", F_NUMBER, "a repulsion strength (0..50)"},
+    {"crowd.queue_gap_m", F_NUMBER, "the gap in m (0 = off, up to 1) people leave behind someone waiting its turn (kerbs, metered doors)"},
     {"crowd.route_every_s", F_NUMBER, "a refresh interval in s (0 = off, 1..3600) of the fields priced by crowding"},
     {"crowd.route_min_speed", F_NUMBER, "the lowest relative speed (0.01..1) a crowd gives the priced fields"},
     {"crowd.time_gap_s", F_NUMBER, "a time gap in s (0.1..3)"},
@@ -195,7 +196,7 @@ static bool set_number(gops_scenario_def_t *def, const char *key, double v)
         {"nav_cell_m", 0.1, 10}, {"crowd.arrive_radius_m", 0.05, 5}, {"crowd.density_cell_m", 0.5, 2},
         {"crowd.density_window_s", 1, 120}, {"crowd.exit_radius_m", 0.05, 10},
         {"crowd.junction_box_speed", 0.05, 1}, {"crowd.lane_lookahead_m", 0, 20},
-        {"crowd.neighbour_range_m", 0.01, 1}, {"crowd.neighbour_strength", 0, 50},
+        {"crowd.neighbour_range_m", 0.01, 1}, {"crowd.neighbour_strength", 0, 50}, {"crowd.queue_gap_m", 0, 1},
         {"crowd.route_every_s", 0, 3600}, {"crowd.route_min_speed", 0.01, 1},
         {"crowd.time_gap_s", 0.1, 3}, {"crowd.visitors", 0, 5e6}, {"crowd.warn_hold_s", 0, 3600},
         {"crowd.warn_ppm2", 0.5, 10}, {"ops.rain_mm_h", 0, 200}, {"traffic.demand_scale", 0, 10},
@@ -212,6 +213,7 @@ static bool set_number(gops_scenario_def_t *def, const char *key, double v)
         else if (strcmp(key, "crowd.exit_radius_m") == 0) c->exit_radius_m = (float)v;
         else if (strcmp(key, "crowd.junction_box_speed") == 0) c->junction_box_speed = (float)v;
         else if (strcmp(key, "crowd.lane_lookahead_m") == 0) c->walk.lane_lookahead_m = (float)v;
+        else if (strcmp(key, "crowd.queue_gap_m") == 0) c->walk.queue_gap_m = (float)v;
         else if (strcmp(key, "crowd.neighbour_range_m") == 0) c->walk.neighbour_range_m = (float)v;
         else if (strcmp(key, "crowd.neighbour_strength") == 0) c->walk.neighbour_strength = (float)v;
         else if (strcmp(key, "crowd.route_every_s") == 0) {

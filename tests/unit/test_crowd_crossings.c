@@ -148,8 +148,9 @@ START_TEST(kerb_wait_red_share_and_walk)
     printf("before walk: %u waited at most at once, %llu crossed on red, %u at the kerb, %llu waits\n", most_waiting,
            (unsigned long long)st.on_red, at_kerb, (unsigned long long)st.waits);
     // The front row is as wide as the crosswalk in line with the cross road's sidewalk (the
-    // routing fields lead round the junction box, crowd.h junction_box_speed).
-    ck_assert_uint_ge(most_waiting, 4);
+    // routing fields lead round the junction box, crowd.h junction_box_speed): 4 people at
+    // the spacing they settle at against a body, 3 with the queue gap (walk.c).
+    ck_assert_uint_ge(most_waiting, 3);
     ck_assert_uint_ge(at_kerb, 4);
     ck_assert_uint_eq(st.crossed, st.on_red); // nothing showed walk yet
     // Only the front row waits at the kerb (those behind stand in the crowd), so a few at

@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static lab_t lab;
 static gops_error_t err;
@@ -513,6 +514,96 @@ START_TEST(test_periodic_wrap)
 }
 END_TEST
 
+// ---- the queue gap -------------------------------------------------------------------
+
+static uint8_t tags[64]; // 0: walking (the hold tag), nobody lingers
+
+static uint32_t add_body(float x, float y, float ex, float ey)
+{
+    uint32_t i = gops_pedestrians_add(&lab.peds, x, y, 1.34f, lab.params.default_radius_m, GOPS_SPEED_UNDER_30);
+    ck_assert_uint_lt(i, sizeof tags);
+    lab.peds.ex[i] = ex, lab.peds.ey[i] = ey;
+    return i;
+}
+
+static void tag_walkers(void)
+{
+    memset(tags, 0, sizeof tags);
+    lab.ctx.tags = tags, lab.ctx.hold_tag = 0, lab.ctx.aside_tag = 1;
+}
+
+typedef struct kerb_wait {
+    float density;    ///< walkers per m² in the 2 m behind the kerb
+    float spacing;    ///< mean centre distance from a walker there to its nearest neighbour, m
+    uint32_t queueing;
+} kerb_wait_t;
+
+// A 4 m wide sidewalk ends at a kerb (x = 15) where a row of six people stands held for the
+// green; 40 walkers come up behind them and wait for 60 s.
+static kerb_wait_t wait_at_kerb(float gap)
+{
+    lab_free(&lab);
+    lab_init(&lab, 5);
+    lab.params.queue_gap_m = gap;
+    ck_assert(lab_add_floor(&lab, 0, 8, 20, 12));
+    ck_assert_msg(lab_build(&lab, &err), "%s", err.message);
+    tag_walkers();
+    for (int k = 0; k < 6; k++) add_body(15.2f, 8.4f + 0.64f * (float)k, 0, 0);
+    for (int c = 0; c < 8; c++)
+        for (int r = 0; r < 5; r++) add_body(3.0f + 0.9f * (float)c, 8.5f + 0.75f * (float)r, 1, 0);
+    for (int s = 0; s < 600; s++) step(2);
+    kerb_wait_t out = {0};
+    uint32_t near_kerb = 0;
+    for (uint32_t i = 6; i < lab.peds.count; i++) {
+        out.queueing += lab.peds.queueing[i];
+        if (!(lab.peds.x[i] >= 13.2f)) continue;
+        float best = INFINITY;
+        for (uint32_t j = 0; j < lab.peds.count; j++)
+            if (j != i) best = fminf(best, hypotf(lab.peds.x[i] - lab.peds.x[j], lab.peds.y[i] - lab.peds.y[j]));
+        out.spacing += best;
+        near_kerb++;
+    }
+    out.density = (float)near_kerb / 8.0f;
+    out.spacing /= (float)(near_kerb ? near_kerb : 1);
+    return out;
+}
+
+START_TEST(test_queue_gap_spreads_a_waiting_crowd)
+{
+    kerb_wait_t packed = wait_at_kerb(0), spread = wait_at_kerb(0.15f);
+    fprintf(stderr, "kerb wait: %.2f /m², spacing %.2f m without the gap; %.2f /m², %.2f m and %u queueing with it\n",
+           (double)packed.density, (double)packed.spacing, (double)spread.density, (double)spread.spacing,
+           spread.queueing);
+    ck_assert_uint_eq(packed.queueing, 0);
+    ck_assert_float_lt(packed.spacing, 0.53f);
+    ck_assert_float_gt(spread.spacing, 0.58f);
+    ck_assert_float_lt(spread.density, 2.8f);
+    ck_assert_float_gt(packed.density, spread.density + 0.5f);
+    ck_assert_uint_ge(spread.queueing, 30);
+    // The green: the row walks on, and so does the queue behind it.
+    for (uint32_t i = 0; i < 6; i++) lab.peds.ex[i] = 1;
+    for (int s = 0; s < 30; s++) step(1);
+    uint32_t still = 0;
+    for (uint32_t i = 0; i < lab.peds.count; i++) still += lab.peds.queueing[i];
+    ck_assert_uint_lt(still, 5);
+}
+END_TEST
+
+START_TEST(test_queue_gap_lets_passers_by)
+{
+    // Someone held stands on a plaza; walkers pass it 0.2 and 0.35 m off their line (inside
+    // its body as others see it, 0.14 + 0.14 + 0.15 m): they slide round it as round any body.
+    open_plaza();
+    tag_walkers();
+    add_body(10, 10, 0, 0);
+    uint32_t a = add_body(4, 10.2f, 1, 0), b = add_body(4, 9.65f, 1, 0);
+    for (int s = 0; s < 150; s++) step(1);
+    ck_assert_float_gt(lab.peds.x[a], 12.0f);
+    ck_assert_float_gt(lab.peds.x[b], 12.0f);
+    ck_assert_uint_eq(lab.peds.queueing[a] + lab.peds.queueing[b], 0);
+}
+END_TEST
+
 static Suite *walk_suite(void)
 {
     Suite *s = suite_create("walk");
@@ -533,6 +624,8 @@ static Suite *walk_suite(void)
     tcase_add_test(tc, test_thin_wall_never_crossed);
     tcase_add_test(tc, test_wall_repulsion_and_corner);
     tcase_add_test(tc, test_periodic_wrap);
+    tcase_add_test(tc, test_queue_gap_spreads_a_waiting_crowd);
+    tcase_add_test(tc, test_queue_gap_lets_passers_by);
     suite_add_tcase(s, tc);
     return s;
 }
