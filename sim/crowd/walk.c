@@ -536,7 +536,8 @@ static void fill_near(const step_job_t *job, const query_t *q, near_t *near, uin
     for (uint32_t n = first; n < near->count; n++) {
         uint32_t k = near->k[n];
         float dx = q->qx - sx[k], dy = q->qy - sy[k];
-        near->dx[n] = dx, near->dy[n] = dy, near->l[n] = q->ri + sr[k] + queue_gap_to(job->ctx, q, k, dx, dy);
+        near->dx[n] = dx, near->dy[n] = dy, near->l[n] = q->ri + sr[k];
+        if (job->max_keep > 0) near->l[n] += queue_gap_to(job->ctx, q, k, dx, dy);
     }
 }
 
@@ -809,6 +810,7 @@ AVX2_FN static void scan_neighbours8(const step_job_t *job, const query_t *q, ne
         __m256 r = _mm256_mask_i32gather_ps(_mm256_setzero_ps(), sr, idx, live, 4);
         _mm256_storeu_ps(near->l + n, _mm256_add_ps(vri, r));
         // Queue gaps are rare: lanes with one get theirs added one by one.
+        if (!(job->max_keep > 0)) continue;
         __m256 keep = _mm256_mask_i32gather_ps(_mm256_setzero_ps(), sk, idx, live, 4);
         for (uint32_t lanes = (uint32_t)_mm256_movemask_ps(_mm256_cmp_ps(keep, _mm256_setzero_ps(), _CMP_GT_OQ));
              lanes; lanes &= lanes - 1) {
@@ -1186,7 +1188,9 @@ static bool waits_turn(const step_job_t *job, uint32_t i)
 // (queue_gap_to), its gap within QUEUE_REACH_M.
 static bool behind_waiting(const step_job_t *job, const near_t *near, const query_t *q)
 {
+    if (!(job->max_keep > 0)) return false; // nobody waits this step
     for (uint32_t n = 0; n < near->count; n++) {
+        if (!(job->ctx->sorted_keep[near->k[n]] > 0)) continue; // the common case, cheap
         float px = -near->dx[n], py = -near->dy[n], l = near->l[n];
         if (fabsf(q->ex * py - q->ey * px) > l || !(sqrtf(near->d2[n]) - l <= QUEUE_REACH_M)) continue;
         if (queue_gap_to(job->ctx, q, near->k[n], near->dx[n], near->dy[n]) > 0) return true;
