@@ -1188,7 +1188,7 @@ static bool waits_turn(const step_job_t *job, uint32_t i)
 // (queue_gap_to), its gap within QUEUE_REACH_M.
 static bool behind_waiting(const step_job_t *job, const near_t *near, const query_t *q)
 {
-    if (!(job->max_keep > 0)) return false; // nobody waits this step
+    if (!(job->max_keep > 0)) return false; // nobody waits this step (or no tags, or no gap)
     for (uint32_t n = 0; n < near->count; n++) {
         if (!(job->ctx->sorted_keep[near->k[n]] > 0)) continue; // the common case, cheap
         float px = -near->dx[n], py = -near->dy[n], l = near->l[n];
@@ -1363,9 +1363,8 @@ static void walk_range(uint32_t begin, uint32_t end, uint32_t chunk, void *user)
         peds->vx[i] = vx;
         peds->vy[i] = vy;
         // Patience: continuous seconds below a fifth of the free speed while wanting to walk.
-        bool stopped = vx * vx + vy * vy < STOPPED_FRACTION * STOPPED_FRACTION * v0 * v0;
-        peds->wait[i] = stopped ? peds->wait[i] + job->dt : 0;
-        peds->queueing[i] = !near.overflow && ctx->tags && p->queue_gap_m > 0 && behind_waiting(job, &near, &q);
+        peds->wait[i] = vx * vx + vy * vy < STOPPED_FRACTION * STOPPED_FRACTION * v0 * v0 ? peds->wait[i] + job->dt : 0;
+        peds->queueing[i] = !near.overflow && behind_waiting(job, &near, &q);
         if (period > 0) {
             if (nx >= pmin + period) nx -= period;
             else if (nx < pmin) nx += period;
