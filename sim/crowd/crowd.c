@@ -628,11 +628,12 @@ static void route_one(gops_crowd_t *c, uint32_t i)
     case PED_QUEUED:
         p->ex[i] = p->ey[i] = 0;
         break;
-    case PED_LINGER: {
+    case PED_LINGER: { // straight for the spot, sliding along walls the line runs into
         float dx = c->tx[i] - p->x[i], dy = c->ty[i] - p->y[i];
         float d = sqrtf(dx * dx + dy * dy);
         p->ex[i] = d > 0.5f ? dx / d : 0;
         p->ey[i] = d > 0.5f ? dy / d : 0;
+        gops_walkable_off_walls(c->district->walk, (gops_point_t){p->x[i], p->y[i]}, &p->ex[i], &p->ey[i]);
         break;
     }
     case PED_WALK:

@@ -18,6 +18,9 @@
 #define GOPS_OBSTACLE_LOOKAHEAD_M 3.0f
 /// Passing distance kept between a body and a disc while swerving, m.
 #define GOPS_OBSTACLE_CLEARANCE_M 0.1f
+/// Width a side of a disc must leave to a wall to count as a way past: two walking lanes
+/// of 0.75 m (single file, in pedestrian planning since Fruin), one each way, m.
+#define GOPS_OBSTACLE_WAY_M 1.5f
 /// Largest body radius the index reaches for, m (bodies are < 1 m: gops_crowd_spawn).
 #define GOPS_OBSTACLE_MAX_BODY_M 1.0f
 
@@ -49,15 +52,16 @@ void gops_obstacles_free(gops_obstacles_t *o);
 gops_status_t gops_obstacles_set(gops_obstacles_t *o, const gops_disc_t *discs, uint32_t n, uint64_t version,
                                  bool *changed, gops_error_t *err);
 
-/// Whether a body of `radius` fits at (x, y) as far as the ground goes (walls, buildings):
+/// Whether a disc of `radius` fits at (x, y) as far as the ground goes (walls, buildings):
 /// how the walking model tells the steering which side of a disc is open.
 typedef bool (*gops_obstacle_room_fn)(const void *user, float x, float y, float radius);
 
 /// Steering: when the way ahead along the unit direction (*ex, *ey) from (x, y) meets the
 /// nearest disc grown by `radius` + clearance within the lookahead, the direction turns to
 /// the tangent of that grown disc, passing it on the side the pedestrian already leans to
-/// (on the right when dead ahead) unless `room` (may be NULL) says the body does not fit at
-/// the point beside the disc on that side and does on the other: then on the other side.
+/// (on the right when dead ahead) unless `room` (may be NULL) says a way past
+/// (GOPS_OBSTACLE_WAY_M wide) does not fit beside the disc on that side and does on the
+/// other: then on the other side.
 /// Inside the grown disc, the tangent itself. Otherwise the direction is left as it is.
 /// Deterministic: ties go to the lower disc index.
 void gops_obstacles_steer(const gops_obstacles_t *o, float x, float y, float radius, float *ex, float *ey,

@@ -85,6 +85,11 @@ static inline bool gops_walkable_is_set(const gops_walkable_t *w, uint32_t cell)
 uint32_t gops_walkable_index(const gops_walkable_t *walk, uint32_t cell);
 /// Cell id containing p (m), or GOPS_WALKABLE_NONE outside the raster.
 uint32_t gops_walkable_cell_at(const gops_walkable_t *walk, gops_point_t p);
+/// Direction (*dx, *dy) without the parts that point into a wall: a component along an
+/// axis is dropped when the edge neighbour of p's cell that way is not walkable (or off the
+/// raster), the rest renormalised; (0, 0) when nothing is left. Unchanged when p is not on a
+/// walkable cell. For someone heading straight for a point, whose line runs into a building.
+void gops_walkable_off_walls(const gops_walkable_t *walk, gops_point_t p, float *dx, float *dy);
 /// Centre (m) of cell id `cell`.
 gops_point_t gops_walkable_centre(const gops_walkable_t *walk, uint32_t cell);
 /// Walkable area, m² (cells × cell²).

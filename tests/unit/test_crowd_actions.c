@@ -512,6 +512,59 @@ START_TEST(test_a_disc_against_a_wall_is_passed_on_the_open_side)
 }
 END_TEST
 
+// A cart 0.5 m from the wall (the gap fits a body, 0.28 m wide here, single file) and one
+// 1.2 m from it on a wider sidewalk (less than two walking lanes, one each way): walkers
+// heading at the cart, leaning to the wall's side, go round the open side instead of
+// filing through the gap.
+START_TEST(test_a_narrow_gap_is_passed_on_the_open_side)
+{
+    const float gap[2] = {0.5f, 1.2f}, width[2] = {4, 6};
+    for (int k = 0; k < 2; k++) {
+        const double room[] = {0, 0, 20, width[k]};
+        gops_world_t *w = lab(room, 1, NULL, 0, 1, 5);
+        gops_crowd_t *c = gops_world_crowd(w);
+        uint16_t east = add_exit(c, "east", 19.8, 0, 20, width[k]);
+        gops_disc_t cart = {10, gap[k] + 0.8f, 0.8f};
+        gops_crowd_set_obstacles(c, &cart, 1, 1);
+        spawn_block(c, 9, 1, gap[k] - 0.2, 5.8, gap[k] - 0.2, east, 0, 0); // heading at the cart's wall side
+        const gops_pedestrians_t *p = gops_crowd_pedestrians(w);
+        uint32_t in_gap = 0; // walker-ticks beside the cart on the wall's side
+        for (int t = 0; t < 400; t++) {
+            gops_world_step(w);
+            for (uint32_t i = 0; i < p->count; i++) in_gap += fabs(p->x[i] - cart.x) < 0.5 && p->y[i] < cart.y;
+        }
+        ck_assert_uint_eq(gops_crowd_exit_count(c, east, NULL), 9);
+        ck_assert_msg(in_gap == 0, "gap %.1f m: %u walker-ticks in it", (double)gap[k], in_gap);
+        gops_world_destroy(w);
+    }
+}
+END_TEST
+
+// A cart at a street's mouth, 0.45 m from the corner where the street opens into a plaza.
+// Walkers come up the street bound for the plaza's far side, leaning to the corner's side of
+// the cart; the narrowest place is off their line (between the cart and the corner), so the
+// side is judged along its length: they go round the cart's open side.
+START_TEST(test_a_gap_at_a_corner_is_passed_on_the_open_side)
+{
+    const double walk[] = {0, 0, 4, 20, -6, 20, 16, 30};
+    gops_world_t *w = lab(walk, 2, NULL, 0, 1, 5);
+    gops_crowd_t *c = gops_world_crowd(w);
+    uint16_t east = add_exit(c, "east", 15.8, 20, 16, 30);
+    gops_disc_t cart = {2.9f, 20.6f, 0.8f};
+    gops_crowd_set_obstacles(c, &cart, 1, 1);
+    spawn_block(c, 20, 0.5, 8, 3.5, 14, east, 0, 0);
+    const gops_pedestrians_t *p = gops_crowd_pedestrians(w);
+    uint32_t by_corner = 0; // walker-ticks abreast of the cart on the corner's side
+    for (int t = 0; t < 600; t++) {
+        gops_world_step(w);
+        for (uint32_t i = 0; i < p->count; i++) by_corner += fabs(p->y[i] - cart.y) < 0.3 && p->x[i] > cart.x && p->x[i] < 4.5;
+    }
+    ck_assert_uint_eq(gops_crowd_exit_count(c, east, NULL), 20);
+    ck_assert_uint_eq(by_corner, 0);
+    gops_world_destroy(w);
+}
+END_TEST
+
 // ---- field recomputation ------------------------------------------------------------------------
 
 START_TEST(test_fields_recomputed_only_for_geometry)
@@ -657,6 +710,8 @@ int main(void)
     tcase_add_test(tc, test_actions_same_state_for_any_thread_count);
     tcase_add_test(tc, test_obstacles_are_walked_around);
     tcase_add_test(tc, test_a_disc_against_a_wall_is_passed_on_the_open_side);
+    tcase_add_test(tc, test_a_narrow_gap_is_passed_on_the_open_side);
+    tcase_add_test(tc, test_a_gap_at_a_corner_is_passed_on_the_open_side);
     tcase_add_test(tc, test_fields_recomputed_only_for_geometry);
     tcase_add_test(tc, test_district_entrances_and_guidance);
     suite_add_tcase(s, tc);

@@ -187,6 +187,40 @@ START_TEST(plaza_minus_building)
 }
 END_TEST
 
+// A notch under a building's corner, as the raster steps along a slanted facade: heading
+// north-west from (17.3, 9.9), the line runs into the building's underside (cell y 10-11 is
+// wall at x >= 17); the direction keeps its westward part only. Open ground, a corner
+// (wall north and east) and off the raster are the other cases.
+START_TEST(direction_off_walls)
+{
+    gops_map_t *m = map_new();
+    add_area(m, GOPS_FEAT_PLAZA, 0, 0, 40, 30);
+    add_area(m, GOPS_FEAT_BUILDING, 17, 10, 40, 30);
+    add_area(m, GOPS_FEAT_BUILDING, 18, 0, 40, 10);
+    gops_walkable_t *w = build_cell(m, 1.0);
+    float dx = -0.14f, dy = 0.99f;
+    gops_walkable_off_walls(w, (gops_point_t){17.3, 9.9}, &dx, &dy);
+    ck_assert_float_eq(dx, -1.0f);
+    ck_assert_float_eq(dy, 0.0f);
+    dx = -0.6f, dy = 0.8f; // one cell west the way north is open: unchanged
+    gops_walkable_off_walls(w, (gops_point_t){16.5, 9.5}, &dx, &dy);
+    ck_assert_float_eq_tol(dx, -0.6f, 1e-6f);
+    ck_assert_float_eq_tol(dy, 0.8f, 1e-6f);
+    dx = 0.6f, dy = 0.8f; // into the corner: walls north and east, nothing left
+    gops_walkable_off_walls(w, (gops_point_t){17.5, 9.5}, &dx, &dy);
+    ck_assert_float_eq(dx, 0.0f);
+    ck_assert_float_eq(dy, 0.0f);
+    dx = 0.0f, dy = -1.0f; // south at the plaza's edge: off the raster is a wall too
+    gops_walkable_off_walls(w, (gops_point_t){5.5, 0.5}, &dx, &dy);
+    ck_assert_float_eq(dy, 0.0f);
+    dx = 0.0f, dy = 1.0f; // on a wall cell: left alone
+    gops_walkable_off_walls(w, (gops_point_t){25.5, 20.5}, &dx, &dy);
+    ck_assert_float_eq(dy, 1.0f);
+    gops_walkable_destroy(w);
+    map_free(m);
+}
+END_TEST
+
 START_TEST(polygon_hole_respected)
 {
     gops_map_t *m = map_new();
@@ -613,6 +647,7 @@ static Suite *suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, plaza_minus_building);
     tcase_add_test(tc, polygon_hole_respected);
+    tcase_add_test(tc, direction_off_walls);
     tcase_add_test(tc, triangle_area);
     tcase_add_test(tc, sidewalk_strips);
     tcase_add_test(tc, sidewalk_sides_follow_direction);
