@@ -557,7 +557,8 @@ START_TEST(test_a_gap_at_a_corner_is_passed_on_the_open_side)
     uint32_t by_corner = 0; // walker-ticks abreast of the cart on the corner's side
     for (int t = 0; t < 600; t++) {
         gops_world_step(w);
-        for (uint32_t i = 0; i < p->count; i++) by_corner += fabs(p->y[i] - cart.y) < 0.3 && p->x[i] > cart.x && p->x[i] < 4.5;
+        for (uint32_t i = 0; i < p->count; i++)
+            by_corner += fabs(p->y[i] - cart.y) < 0.3 && p->x[i] > cart.x && p->x[i] < 4.5;
     }
     ck_assert_uint_eq(gops_crowd_exit_count(c, east, NULL), 20);
     ck_assert_uint_eq(by_corner, 0);
