@@ -104,17 +104,11 @@ static int64_t axis_cell(double v, double min, double cell, int32_t count)
     return (int64_t)f;
 }
 
-static bool cell_ok(const gops_walkable_t *w, int64_t cx, int64_t cy)
-{
-    if (cx < 0 || cy < 0 || cx >= w->nx || cy >= w->ny) return false;
-    return gops_walkable_is_set(w, (uint32_t)(cy * w->nx + cx));
-}
-
-// cell_ok, and not blocked by the crowd's closures and barriers (`blocked`: bits by cell id
+// gops_walkable_is_set_xy, and not blocked by the crowd's closures and barriers (`blocked`: bits by cell id
 // in the layout of w->bits; NULL: none).
 static bool cell_open(const gops_walkable_t *w, const uint64_t *blocked, int64_t cx, int64_t cy)
 {
-    if (!cell_ok(w, cx, cy)) return false;
+    if (!gops_walkable_is_set_xy(w, cx, cy)) return false;
     uint32_t cell = (uint32_t)(cy * w->nx + cx);
     return !blocked || !((blocked[cell >> 6] >> (cell & 63)) & 1u);
 }
@@ -1203,7 +1197,7 @@ static bool behind_waiting(const step_job_t *job, const near_t *near, const quer
 static uint32_t own_index(const gops_walkable_t *w, float x, float y)
 {
     int64_t cx = axis_cell(x, w->min_x, w->cell, w->nx), cy = axis_cell(y, w->min_y, w->cell, w->ny);
-    if (!cell_ok(w, cx, cy)) return GOPS_WALKABLE_NONE;
+    if (!gops_walkable_is_set_xy(w, cx, cy)) return GOPS_WALKABLE_NONE;
     uint32_t cell = (uint32_t)(cy * w->nx + cx);
     uint64_t below = (1ull << (cell & 63)) - 1;
     return w->rank[cell >> 6] + popcount64(w->bits[cell >> 6] & below);

@@ -540,19 +540,14 @@ uint32_t gops_walkable_cell_at(const gops_walkable_t *w, gops_point_t p)
     return (uint32_t)v * (uint32_t)w->nx + (uint32_t)u;
 }
 
-static bool walkable_xy(const gops_walkable_t *w, int64_t cx, int64_t cy)
-{
-    return cx >= 0 && cy >= 0 && cx < w->nx && cy < w->ny && gops_walkable_is_set(w, (uint32_t)(cy * w->nx + cx));
-}
-
 void gops_walkable_off_walls(const gops_walkable_t *w, gops_point_t p, float *dx, float *dy)
 {
     uint32_t cell = gops_walkable_cell_at(w, p);
     if (cell == GOPS_WALKABLE_NONE || !gops_walkable_is_set(w, cell)) return;
     int64_t cx = cell % (uint32_t)w->nx, cy = cell / (uint32_t)w->nx;
     float x = *dx, y = *dy;
-    if ((x > 0 && !walkable_xy(w, cx + 1, cy)) || (x < 0 && !walkable_xy(w, cx - 1, cy))) x = 0;
-    if ((y > 0 && !walkable_xy(w, cx, cy + 1)) || (y < 0 && !walkable_xy(w, cx, cy - 1))) y = 0;
+    if ((x > 0 && !gops_walkable_is_set_xy(w, cx + 1, cy)) || (x < 0 && !gops_walkable_is_set_xy(w, cx - 1, cy))) x = 0;
+    if ((y > 0 && !gops_walkable_is_set_xy(w, cx, cy + 1)) || (y < 0 && !gops_walkable_is_set_xy(w, cx, cy - 1))) y = 0;
     float norm = sqrtf(x * x + y * y);
     *dx = norm > 0 ? x / norm : 0.0f;
     *dy = norm > 0 ? y / norm : 0.0f;

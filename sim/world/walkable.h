@@ -81,6 +81,12 @@ static inline bool gops_walkable_is_set(const gops_walkable_t *w, uint32_t cell)
     return (w->bits[cell >> 6] >> (cell & 63)) & 1u;
 }
 
+/// True when cell (cx, cy) lies on the raster and is walkable.
+static inline bool gops_walkable_is_set_xy(const gops_walkable_t *w, int64_t cx, int64_t cy)
+{
+    return cx >= 0 && cy >= 0 && cx < w->nx && cy < w->ny && gops_walkable_is_set(w, (uint32_t)(cy * w->nx + cx));
+}
+
 /// Walkable index of cell id `cell`, or GOPS_WALKABLE_NONE when it is not walkable.
 uint32_t gops_walkable_index(const gops_walkable_t *walk, uint32_t cell);
 /// Cell id containing p (m), or GOPS_WALKABLE_NONE outside the raster.

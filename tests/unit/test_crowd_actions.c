@@ -487,18 +487,28 @@ START_TEST(test_obstacles_are_walked_around)
 }
 END_TEST
 
+// A 20 m corridor `width` wide with an exit along its east end, a cart, and 9 walkers bound
+// for the exit in a row at y = lane_y from x = 1.
+static gops_world_t *corridor_with_cart(double width, gops_disc_t cart, double lane_y, uint16_t *east)
+{
+    const double room[] = {0, 0, 20, width};
+    gops_world_t *w = lab(room, 1, NULL, 0, 1, 5);
+    gops_crowd_t *c = gops_world_crowd(w);
+    *east = add_exit(c, "east", 19.8, 0, 20, width);
+    gops_crowd_set_obstacles(c, &cart, 1, 1);
+    spawn_block(c, 9, 1, lane_y, 5.8, lane_y, *east, 0, 0);
+    return w;
+}
+
 // A cart against a wall: walkers along the wall lean to the wall's side of it, where there is
 // no way past (0.1 m to the wall). They go round the open side instead of standing in the
 // pocket between cart and wall.
 START_TEST(test_a_disc_against_a_wall_is_passed_on_the_open_side)
 {
-    const double room[] = {0, 0, 20, 4};
-    gops_world_t *w = lab(room, 1, NULL, 0, 1, 5);
-    gops_crowd_t *c = gops_world_crowd(w);
-    uint16_t east = add_exit(c, "east", 19.8, 0, 20, 4);
     gops_disc_t cart = {10, 0.9f, 0.8f};
-    gops_crowd_set_obstacles(c, &cart, 1, 1);
-    spawn_block(c, 9, 1, 0.3, 5.8, 0.3, east, 0, 0);
+    uint16_t east;
+    gops_world_t *w = corridor_with_cart(4, cart, 0.3, &east);
+    gops_crowd_t *c = gops_world_crowd(w);
     const gops_pedestrians_t *p = gops_crowd_pedestrians(w);
     double min_y_past = INFINITY; // how far from the wall they pass the cart
     for (int t = 0; t < 400; t++) {
@@ -520,13 +530,10 @@ START_TEST(test_a_narrow_gap_is_passed_on_the_open_side)
 {
     const float gap[2] = {0.5f, 1.2f}, width[2] = {4, 6};
     for (int k = 0; k < 2; k++) {
-        const double room[] = {0, 0, 20, width[k]};
-        gops_world_t *w = lab(room, 1, NULL, 0, 1, 5);
-        gops_crowd_t *c = gops_world_crowd(w);
-        uint16_t east = add_exit(c, "east", 19.8, 0, 20, width[k]);
         gops_disc_t cart = {10, gap[k] + 0.8f, 0.8f};
-        gops_crowd_set_obstacles(c, &cart, 1, 1);
-        spawn_block(c, 9, 1, gap[k] - 0.2, 5.8, gap[k] - 0.2, east, 0, 0); // heading at the cart's wall side
+        uint16_t east;
+        gops_world_t *w = corridor_with_cart(width[k], cart, gap[k] - 0.2, &east); // heading at the wall side
+        gops_crowd_t *c = gops_world_crowd(w);
         const gops_pedestrians_t *p = gops_crowd_pedestrians(w);
         uint32_t in_gap = 0; // walker-ticks beside the cart on the wall's side
         for (int t = 0; t < 400; t++) {
