@@ -395,9 +395,11 @@ static bool advance(gops_vendors_t *v, uint32_t i, double *weights)
             }
             // How much of the walkway this footprint takes (sampled once per set-up).
             double before, after;
-            gops_obstruction_local_width(v->district->walk, v->obstacles, v->obstacle_count, vd->at, 10.0, 0.1,
-                                         &before, &after);
+            gops_obstruction_local_width(v->district->walk, v->obstacles, v->obstacle_count, vd->at,
+                                         GOPS_PITCH_WALKWAY_REACH_M, 0.1, &before, &after);
             vd->walkway_m = before; // caps the footprint its queue grows to (vendors.c)
+            gops_obstruction_cross_section(v->district->walk, vd->at, GOPS_PITCH_WALKWAY_REACH_M, 0.1, &vd->side_m[0],
+                                           &vd->side_m[1]);
             vd->door_room_m = gops_sites_doorway_room_m(&v->sites, vd->at, p->pitches.clear_width_m);
             if (before > 0) {
                 v->acc.width_before_sum += before;

@@ -64,30 +64,62 @@ double gops_obstruction_free_width(const gops_walkable_t *walk, const gops_disc_
     return free_len;
 }
 
+// cos and sin of dir × 22.5°, from a table so results do not depend on libm.
+static const double c8[8] = {1.0, 0.9238795325112867, 0.7071067811865476, 0.3826834323650898,
+                             0.0, -0.3826834323650898, -0.7071067811865476, -0.9238795325112867};
+static const double s8[8] = {0.0, 0.3826834323650898, 0.7071067811865476, 0.9238795325112867,
+                             1.0, 0.9238795325112867, 0.7071067811865476, 0.3826834323650898};
+
+/// Walkable samples in a row from p (not counted) along direction dir, side −1 or 1, at most
+/// `steps`; *free_count (when given) gets how many of them lie outside the discs.
+static uint32_t walkable_run(const gops_walkable_t *walk, const gops_disc_t *discs, uint32_t n, gops_point_t p,
+                             int dir, int side, uint32_t steps, double step_m, uint32_t *free_count)
+{
+    uint32_t k = 0;
+    for (; k < steps; k++) {
+        double d = side * (double)(k + 1) * step_m;
+        gops_point_t q = {p.x + d * c8[dir], p.y + d * s8[dir]};
+        if (!walkable_at(walk, q)) break;
+        if (free_count && !gops_discs_contain(discs, n, q)) ++*free_count;
+    }
+    return k;
+}
+
+/// The walkway's cross-section through a walkable p: of the 8 directions the first with the
+/// fewest walkable samples in a row through p. run[0] and run[1] get its samples on the −
+/// and + side.
+static int cross_direction(const gops_walkable_t *walk, gops_point_t p, uint32_t steps, double step_m, uint32_t run[2])
+{
+    int best = 0;
+    for (int dir = 0; dir < 8; dir++) {
+        uint32_t minus = walkable_run(walk, NULL, 0, p, dir, -1, steps, step_m, NULL);
+        uint32_t plus = walkable_run(walk, NULL, 0, p, dir, 1, steps, step_m, NULL);
+        if (dir == 0 || minus + plus < run[0] + run[1]) best = dir, run[0] = minus, run[1] = plus;
+    }
+    return best;
+}
+
 void gops_obstruction_local_width(const gops_walkable_t *walk, const gops_disc_t *discs, uint32_t n, gops_point_t p,
                                   double reach_m, double step_m, double *before, double *after)
 {
     *before = *after = 0;
     if (!walkable_at(walk, p) || !(step_m > 0) || !(reach_m > 0)) return;
-    uint32_t steps = (uint32_t)floor(reach_m / step_m);
-    double best_run = INFINITY, best_free = 0;
-    for (int dir = 0; dir < 8; dir++) {
-        // cos and sin of dir × 22.5°, from a table so results do not depend on libm.
-        static const double c8[8] = {1.0, 0.9238795325112867, 0.7071067811865476, 0.3826834323650898,
-                                     0.0, -0.3826834323650898, -0.7071067811865476, -0.9238795325112867};
-        static const double s8[8] = {0.0, 0.3826834323650898, 0.7071067811865476, 0.9238795325112867,
-                                     1.0, 0.9238795325112867, 0.7071067811865476, 0.3826834323650898};
-        uint32_t run = 1, free_count = gops_discs_contain(discs, n, p) ? 0 : 1;
-        for (int side = -1; side <= 1; side += 2)
-            for (uint32_t k = 1; k <= steps; k++) {
-                gops_point_t q = {p.x + side * (double)k * step_m * c8[dir], p.y + side * (double)k * step_m * s8[dir]};
-                if (!walkable_at(walk, q)) break;
-                run++;
-                if (!gops_discs_contain(discs, n, q)) free_count++;
-            }
-        double run_m = run * step_m;
-        if (run_m < best_run) best_run = run_m, best_free = free_count * step_m;
-    }
-    *before = best_run;
-    *after = best_free;
+    uint32_t steps = (uint32_t)floor(reach_m / step_m), run[2];
+    int dir = cross_direction(walk, p, steps, step_m, run);
+    uint32_t free_count = gops_discs_contain(discs, n, p) ? 0 : 1;
+    walkable_run(walk, discs, n, p, dir, -1, steps, step_m, &free_count);
+    walkable_run(walk, discs, n, p, dir, 1, steps, step_m, &free_count);
+    *before = (1 + run[0] + run[1]) * step_m;
+    *after = free_count * step_m;
+}
+
+void gops_obstruction_cross_section(const gops_walkable_t *walk, gops_point_t p, double reach_m, double step_m,
+                                    double *minus, double *plus)
+{
+    *minus = *plus = 0;
+    if (!walkable_at(walk, p) || !(step_m > 0) || !(reach_m > 0)) return;
+    uint32_t run[2];
+    cross_direction(walk, p, (uint32_t)floor(reach_m / step_m), step_m, run);
+    *minus = (run[0] + 0.5) * step_m;
+    *plus = (run[1] + 0.5) * step_m;
 }

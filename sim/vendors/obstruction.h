@@ -36,4 +36,10 @@ double gops_obstruction_free_width(const gops_walkable_t *walk, const gops_disc_
 void gops_obstruction_local_width(const gops_walkable_t *walk, const gops_disc_t *discs, uint32_t n, gops_point_t p,
                                   double reach_m, double step_m, double *before, double *after);
 
+/// How far the walkway reaches either side of p (m) along its cross-section, the direction
+/// gops_obstruction_local_width measures (without footprints): to the middle of the step in
+/// which the walkable run ends, so within half a step of the edge; (floor(reach_m / step_m)
+/// + 0.5) × step_m where the run goes on past reach_m. Both 0 when p is not walkable.
+void gops_obstruction_cross_section(const gops_walkable_t *walk, gops_point_t p, double reach_m, double step_m,
+                                    double *minus, double *plus);
 #endif

@@ -7,9 +7,10 @@
 // where people are, and a spot with twice the people is four times as likely. Each vendor
 // already at a site makes it 30 % less attractive (they compete for the same customers),
 // and a spot in sight of enforcement keeps a tenth of its weight. Carts keep 3 m apart and
-// leave 2 m of the walkway free beside them: two people passing each other (Fruin's 0.76 m
-// walkway lane each, with room to the cart and the kerb). A vendor moving on (or coming
-// back) pushes its cart: a site 200 m away weighs e⁻¹ as much.
+// leave 2 m of the walkway free on each side they do not close (flush with a kerb or a
+// facade): two people passing each other (Fruin's 0.76 m walkway lane each, with room to the
+// cart and the kerb). A vendor moving on (or coming back) pushes its cart: a site 200 m away
+// weighs e⁻¹ as much.
 //
 // Ordering: sites in the documented build order, cells ascending by walkable index.
 #include "vendors/pitches.h"
@@ -143,6 +144,8 @@ static bool near_crossing(builder_t *b, gops_point_t c)
 // passage beside it (on the weekday evening a cart at the end of a 3 m passage by
 // Dunmu Road left 0.6 m either side, and some 180 walkers stood in the passage for the
 // last 45 minutes of the window).
+// A rim point past the walkway's edge is a cart flush with it there (its centre in the cell
+// along the edge), not a passage, and is not measured.
 // Only whether a width falls short of min_walkway_m matters, so each cross-section is sampled
 // that far either side, not further: a width below it is measured in full all the same, one
 // at or above it still comes out at or above it (1 + floor(w / step) samples span more than
@@ -152,9 +155,33 @@ static bool too_narrow(const builder_t *b, gops_point_t c)
     for (int k = -1; k < 8; k++) {
         double a = k * 0.78539816339744831, rim = k < 0 ? 0 : b->cart_radius_m;
         gops_point_t q = {c.x + rim * cos(a), c.y + rim * sin(a)};
+        uint32_t cell = gops_walkable_cell_at(b->d->walk, q);
+        if (k >= 0 && (cell == GOPS_WALKABLE_NONE || !gops_walkable_is_set(b->d->walk, cell))) continue; // at the edge
         double before, after;
         gops_obstruction_local_width(b->d->walk, NULL, 0, q, b->min_walkway_m, 0.25, &before, &after);
         if (before < b->min_walkway_m) return true;
+    }
+    return false;
+}
+
+// Either side of a cart the walkway is closed or keeps the clear width: a gap narrower than
+// that, which people still try, is a way in single file (a 1 m cell beside a facade puts the
+// cart's rim 0.6 m from it). On the weekday evening (20:19) a cart 1.6 m from a facade on
+// Erqi Road's 8 m sidewalk held walkers meeting head on in the gap at 5.8 persons/m²; on
+// the holiday afternoon (15:05) one 0.6 m from a building's corner at the north end of
+// Dehua Street queued those walking along the corner at over 6. A gap below
+// GOPS_PITCH_CLOSED_GAP_M counts as closed: narrower than anyone's shoulders (Fruin's body
+// ellipse is 0.46 m across), if not than the walking model's discs (0.22-0.34 m); a cart
+// flush with an edge on a 1 m raster leaves none (its rim reaches 0.4 m past the edge).
+// Measured along the walkway's cross-section at the pitch, as far as a set-up measures it
+// (GOPS_PITCH_WALKWAY_REACH_M): with a shorter reach another direction can come out narrowest.
+static bool leaves_narrow_gap(const builder_t *b, gops_point_t c)
+{
+    double side[2];
+    gops_obstruction_cross_section(b->d->walk, c, GOPS_PITCH_WALKWAY_REACH_M, 0.25, &side[0], &side[1]);
+    for (int k = 0; k < 2; k++) {
+        double gap = side[k] - b->cart_radius_m;
+        if (gap >= GOPS_PITCH_CLOSED_GAP_M && gap < b->p->clear_width_m) return true;
     }
     return false;
 }
@@ -236,7 +263,7 @@ static bool add_site(builder_t *b, gops_site_kind_t kind, int32_t feature, gops_
             uint32_t k = gops_walkable_index(w, cell);
             if (dx * dx + dy * dy > r * r || on_carriageway(map, c) || in_junction(w, k) || in_guidance_point(map, c) ||
                 gops_sites_doorway_room_m(b->s, c, b->p->clear_width_m) < b->cart_radius_m || too_narrow(b, c) ||
-                near_crossing(b, c))
+                leaves_narrow_gap(b, c) || near_crossing(b, c))
                 continue;
             if (!push_cell(b, k)) return false;
         }

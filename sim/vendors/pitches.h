@@ -93,6 +93,11 @@ void gops_sites_free(gops_sites_t *s);
 
 /// Metro exits are taken as doorways this wide, m (a stairway with its handrails).
 #define GOPS_METRO_EXIT_WIDTH_M 4.0
+/// A gap between a cart and the walkway's edge narrower than this, m, counts as closed: no
+/// one's shoulders fit (pitches and footprints leave each side closed or the clear width).
+#define GOPS_PITCH_CLOSED_GAP_M 0.3
+/// How far either side of a pitch its walkway is measured across, m (walkways up to 20 m wide).
+#define GOPS_PITCH_WALKWAY_REACH_M 10.0
 /// The largest footprint radius (m) a cart centred at `at` can have and keep its rim
 /// clear_width_m from every doorway of the sites' map. INFINITY without doorways; may be
 /// negative (`at` is too close to one for any cart).

@@ -257,6 +257,9 @@ void gops_vendors_rebuild_obstacles(gops_vendors_t *v)
         if (vd->walkway_m > 0) {
             r = footprint_within(base, r, (vd->walkway_m - clear) / 2);
             r = footprint_within(base, r, vd->door_room_m); // customers keep doors clear too
+            for (int k = 0; k < 2; k++) // an open side keeps the clear width (pitches.c)
+                if (vd->side_m[k] - base >= GOPS_PITCH_CLOSED_GAP_M)
+                    r = footprint_within(base, r, vd->side_m[k] - clear);
         }
         if (r > base) r = footprint_within(base, r, room_between_carts(v, i, clear));
         ok = push_disc(v, &n, (gops_disc_t){vd->at.x, vd->at.y, r});

@@ -49,6 +49,7 @@ typedef struct gops_vendor {
     double arrive_at;          ///< s, when it arrives
     gops_queue_t queue;        ///< customers on the street
     double walkway_m;          ///< m, the walkway's width at the pitch (measured at set-up; 0 before)
+    double side_m[2];          ///< m, from the pitch to the walkway's edge either way across it (set-up)
     double door_room_m;        ///< m, footprint radius that keeps the nearest doorway clear (set-up)
     gops_rng_t rng;
 } gops_vendor_t;

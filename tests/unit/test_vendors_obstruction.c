@@ -8,6 +8,7 @@
 
 #include "../validation/crowd_lab.h"
 #include "vendors/vendors.h"
+#include "vendors/vendors_internal.h"
 #include "world/map_build.h"
 #include "world/world_internal.h"
 
@@ -53,6 +54,16 @@ START_TEST(test_free_width_of_section)
     ck_assert_double_eq_tol(after, 3.2, 0.2);
     gops_obstruction_local_width(w, &cart, 1, (gops_point_t){50, 7}, 10, 0.1, &before, &after);
     ck_assert_double_eq(before, 0.0); // not on the walkway
+    // Either side across it: 1.5 m to the south edge and 3.5 m to the north from y = 1.5,
+    // each within half of the 0.25 m step; a reach of 2 m stops the north side at 2.125 m.
+    double minus, plus;
+    gops_obstruction_cross_section(w, (gops_point_t){50, 1.5}, 10, 0.25, &minus, &plus);
+    ck_assert_double_eq_tol(minus, 1.5, 0.125 + 1e-9);
+    ck_assert_double_eq_tol(plus, 3.5, 0.125 + 1e-9);
+    gops_obstruction_cross_section(w, (gops_point_t){50, 1.5}, 2, 0.25, &minus, &plus);
+    ck_assert_double_eq_tol(plus, 2.125, 1e-9);
+    gops_obstruction_cross_section(w, (gops_point_t){50, 7}, 10, 0.25, &minus, &plus);
+    ck_assert(minus == 0 && plus == 0); // not on the walkway
     gops_walkable_destroy(w);
     gops_map_destroy(map);
 }
@@ -86,7 +97,9 @@ static uint32_t nobody(void *user, double now_s, gops_enforcer_t *out, uint32_t 
     return 0;
 }
 
-START_TEST(test_vendor_footprint_published)
+/// A 100 m × 5 m walkway with a metro exit in its middle, 1 s steps, and one cart out all
+/// day that arrives at once and never meets enforcement.
+static gops_world_t *one_cart_world(gops_vendors_t **v)
 {
     gops_map_t *m = gops_map_new("lab");
     ck_assert_int_ge(gops_map_add_rect(m, GOPS_FEAT_WALKWAY, "w", 0, 0, 100, 5, &err), 0);
@@ -101,9 +114,16 @@ START_TEST(test_vendor_footprint_published)
     for (int k = 0; k < GOPS_MODE_COUNT; k++) p.mobile[k] = 1;
     for (int h = 0; h < 24; h++) p.hour_share[h] = 1.0;
     p.arrive_mean_s = 1;
-    gops_vendors_t *v = gops_vendors_attach(w, &p, &err);
-    ck_assert_msg(v != NULL, "%s", err.message);
-    gops_vendors_set_enforcers(v, nobody, NULL);
+    *v = gops_vendors_attach(w, &p, &err);
+    ck_assert_msg(*v != NULL, "%s", err.message);
+    gops_vendors_set_enforcers(*v, nobody, NULL);
+    return w;
+}
+
+START_TEST(test_vendor_footprint_published)
+{
+    gops_vendors_t *v;
+    gops_world_t *w = one_cart_world(&v);
     uint32_t n;
     uint64_t version0;
     gops_vendors_obstacles(v, &n, &version0);
@@ -128,8 +148,10 @@ START_TEST(test_vendor_footprint_published)
     // The 5 m walkway loses about the cart's 1.8 m where it stands.
     ck_assert_uint_eq(ms.width_samples, 1);
     ck_assert_double_eq_tol(ms.width_before_m, 5.0, 0.11);
-    // 3.1 m beside a cart in the middle, 3.5 m beside one at the kerb (0.1 m sampling).
-    ck_assert_msg(ms.width_after_m > 3.0 && ms.width_after_m < 3.55, "%.2f m", ms.width_after_m);
+    // A cart stands flush with an edge, its centre in the 1 m cell along it, and leaves
+    // 5 − 0.5 − 0.9 = 3.6 m (0.1 m sampling); in the middle, or a cell further in, it would
+    // leave gaps under the 2 m clear width (1.6 m, or 0.6 m and 2.6 m).
+    ck_assert_msg(ms.width_after_m > 3.5 && ms.width_after_m < 3.65, "%.2f m", ms.width_after_m);
     // On the street (setting up, then trading) from the first second or two: 601 steps
     // measured, at most 600 of them on the street.
     ck_assert_msg(ms.obstruction_min > 9.5 && ms.obstruction_min <= 10.0 + 1e-9, "%.3f min", ms.obstruction_min);
@@ -177,6 +199,34 @@ static void corridor_run(double density, double block_w, double block_h, double 
     lab_free(&lab);
 }
 
+// A queue grows the footprint only as far as each side across the walkway that the cart
+// does not close keeps the clear width.
+START_TEST(test_queue_keeps_the_open_side_clear)
+{
+    gops_vendors_t *v;
+    gops_world_t *w = one_cart_world(&v);
+    for (int t = 0; t < 600; t++) gops_world_step(w);
+    gops_vendor_t *vd = &v->vendors[v->vendor_count - 1];
+    ck_assert_int_eq(vd->state, GOPS_VENDOR_TRADING);
+    const gops_vendors_params_t *p = &v->params;
+    vd->queue.waiting = p->customers.balk; // a full queue: 6 customers beyond the frontage
+    double full = gops_queue_footprint_m(p->mobile_radius_m, gops_queue_spill(&vd->queue, &p->customers),
+                                         p->customers.area_m2);
+    ck_assert_double_eq_tol(full, 1.33, 0.005); // the 0.9 m cart's 2.54 m² and 3 m² of customers
+    gops_vendors_rebuild_obstacles(v);
+    ck_assert_double_eq(v->obstacles[0].r, full); // flush with an edge, 4.45 m open on the other side
+    // A cart 1.8 m from the south edge (one that found no pitch stands where it got to): 0.9 m
+    // between its rim and that edge, which its customers do not narrow, though the walkway's
+    // 5 m would hold them ((5 − 2) / 2 = 1.5 m ≥ 1.33 m).
+    vd->at.y = 1.8;
+    const gops_walkable_t *walk = gops_world_district(w)->walk;
+    gops_obstruction_cross_section(walk, vd->at, GOPS_PITCH_WALKWAY_REACH_M, 0.1, &vd->side_m[0], &vd->side_m[1]);
+    gops_vendors_rebuild_obstacles(v);
+    ck_assert_double_eq(v->obstacles[0].r, p->mobile_radius_m);
+    gops_world_destroy(w);
+}
+END_TEST
+
 START_TEST(test_footprint_slows_the_crowd)
 {
     double v_free, v_block, d_free, d_block, w_free, w_block;
@@ -199,6 +249,7 @@ int main(void)
     tcase_add_test(tc, test_free_width_of_section);
     tcase_add_test(tc, test_blocked_cells);
     tcase_add_test(tc, test_vendor_footprint_published);
+    tcase_add_test(tc, test_queue_keeps_the_open_side_clear);
     tcase_add_test(tc, test_footprint_slows_the_crowd);
     suite_add_tcase(s, tc);
     return gops_test_run(s);

@@ -112,15 +112,20 @@ START_TEST(test_sites_of_lab_map)
     const gops_walkable_t *walk = gops_world_district(w)->walk;
     for (uint32_t k = 0; k < 2; k++) {
         ck_assert_int_eq(s->sites[k].kind, GOPS_SITE_METRO_EXIT);
-        // Cells within 12 m of the anchor: about π·12² ≈ 452 one-metre cells, less those where
-        // a cart's rim would reach past the floor's edge (384 with this map) and those within
-        // 4.9 m of the exit (half its 4 m + the 2 m clear width + the cart's 0.9 m: π·4.9² ≈ 75).
-        ck_assert_uint_gt(s->sites[k].cell_count, 290);
-        ck_assert_uint_lt(s->sites[k].cell_count, 330);
+        // Cells within 12 m of the anchor: about π·12² ≈ 452 one-metre cells. A cart stands
+        // flush with the floor's long edges (the rows at y = 0.5 and 19.5 m) or leaves them
+        // the 2 m clear width (its 0.9 m rim 2 m in: rows 3.5 to 16.5 m); rows 1.5, 2.5, 17.5
+        // and 18.5 would leave a gap of 0.6 or 1.6 m. On those 16 rows 344 cells lie within
+        // 12 m, 268 of them not within 4.9 m of the exit (half its 4 m + the 2 m clear width
+        // + the cart's 0.9 m).
+        ck_assert_uint_gt(s->sites[k].cell_count, 260);
+        ck_assert_uint_lt(s->sites[k].cell_count, 276);
         for (uint32_t c = 0; c < s->sites[k].cell_count; c++) {
             gops_point_t at = gops_walkable_centre(walk, walk->cells[s->cells[s->sites[k].first_cell + c]]);
             double d = hypot(at.x - s->sites[k].at.x, at.y - s->sites[k].at.y);
             ck_assert(d <= 12.0 && d >= 4.9);
+            double edge = fmin(at.y, 20.0 - at.y); // the floor's edge is 20 m across
+            ck_assert_msg(edge < 1.0 || edge > 3.0, "cart at %.1f m from the edge", edge);
         }
     }
     ck_assert_double_eq(s->sites[0].at.x, 20.0);

@@ -74,6 +74,16 @@ static run_t evening(int threads, uint64_t seed, bool with_ops, double minutes)
         gops_obstruction_local_width(walk, v->obstacles, v->obstacle_count, vd->at, 10.0, 0.25, &before, &after);
         ck_assert_msg(after >= p.pitches.clear_width_m - 0.5, "vendor %u at (%.1f, %.1f): %.2f m of %.2f m free", i,
                       vd->at.x, vd->at.y, after, before);
+        // ... and on each side across it that it does not close, queue included.
+        double r_now = 0;
+        for (uint32_t d = 0; d < v->obstacle_count; d++)
+            if (v->obstacles[d].x == vd->at.x && v->obstacles[d].y == vd->at.y) r_now = v->obstacles[d].r;
+        ck_assert_double_ge(r_now, p.mobile_radius_m);
+        for (int e = 0; e < 2; e++)
+            if (vd->side_m[e] - p.mobile_radius_m >= GOPS_PITCH_CLOSED_GAP_M)
+                ck_assert_msg(vd->side_m[e] - r_now >= p.pitches.clear_width_m - 1e-9,
+                              "vendor %u at (%.1f, %.1f): %.2f m to the edge, footprint %.2f m", i, vd->at.x, vd->at.y,
+                              vd->side_m[e], r_now);
         r.trading_on_street++;
     }
     r.hash = gops_world_state_hash(w);
@@ -174,10 +184,12 @@ START_TEST(test_sites_on_erqi)
     }
     ck_assert_uint_gt(disc_near, 100); // what the rule keeps them off
     // Every pitch cell lies on a walkway wide enough for a cart and the clear width beside it,
-    // and so does every point of a cart's rim there (no cart reaches into a narrower passage
-    // beside it); without the rule, sites also reach onto narrower sidewalks.
+    // and so does every point of a cart's rim there that is not past the walkway's edge (no
+    // cart reaches into a narrower passage beside it); without the rule, sites also reach onto
+    // narrower sidewalks. Across the walkway a cart stands flush with an edge or leaves it
+    // the clear width, never a gap people would file through.
     double need = 2 * p.mobile_radius_m + p.pitches.clear_width_m;
-    uint32_t narrow_near = 0;
+    uint32_t narrow_near = 0, flush = 0;
     for (uint32_t k = 0; k < s->count; k++) {
         for (uint32_t c = 0; c < s->sites[k].cell_count; c++) {
             gops_point_t at = gops_walkable_centre(walk, walk->cells[s->cells[s->sites[k].first_cell + c]]);
@@ -185,11 +197,21 @@ START_TEST(test_sites_on_erqi)
                 double a = r * 0.78539816339744831, rim = r < 0 ? 0 : p.mobile_radius_m, before, after;
                 gops_point_t q = {at.x + rim * cos(a), at.y + rim * sin(a)};
                 gops_obstruction_local_width(walk, NULL, 0, q, 10.0, 0.25, &before, &after);
-                ck_assert_msg(before >= need, "pitch cell at (%.1f, %.1f): a cart's rim at (%.1f, %.1f) on a %.2f m walkway",
-                              at.x, at.y, q.x, q.y, before);
+                ck_assert_msg(before >= need || (r >= 0 && before == 0),
+                              "pitch cell at (%.1f, %.1f): a cart's rim at (%.1f, %.1f) on a %.2f m walkway", at.x,
+                              at.y, q.x, q.y, before);
+            }
+            double side[2];
+            gops_obstruction_cross_section(walk, at, GOPS_PITCH_WALKWAY_REACH_M, 0.25, &side[0], &side[1]);
+            for (int e = 0; e < 2; e++) {
+                double gap = side[e] - p.mobile_radius_m;
+                ck_assert_msg(gap < GOPS_PITCH_CLOSED_GAP_M || gap >= p.pitches.clear_width_m,
+                              "pitch cell at (%.1f, %.1f) leaves %.2f m to the walkway's edge", at.x, at.y, gap);
+                flush += gap < GOPS_PITCH_CLOSED_GAP_M;
             }
         }
     }
+    ck_assert_uint_gt(flush, 100); // carts at the kerb or the facade are still most pitches' choice
     gops_vendors_params_t loose = p;
     loose.pitches.clear_width_m = 0;
     gops_sites_t all;
