@@ -454,12 +454,11 @@ static void place_queue(gops_crowd_t *c, newcomers_t *nc, double now_s)
     }
 }
 
-/// A lingering spot: the least crowded of SPOT_CHOICES random cells of the destination's
+/// A lingering spot: the least crowded of GOPS_SPOT_CHOICES random cells of the destination's
 /// area, by the density of the last closed window (the first on ties). One random cell,
 /// as before, filled a packed square from where people came in: those behind could not
 /// get through the ones already standing, and the New Year's Eve countdown plaza reached
 /// 5.7 persons/m² near its entrances while it averaged about 1.2.
-#define SPOT_CHOICES 4
 static void pick_spot(gops_crowd_t *c, uint32_t i, uint16_t dest)
 {
     const destination_cells_t *dc = &c->dest_cells[dest];
@@ -472,7 +471,7 @@ static void pick_spot(gops_crowd_t *c, uint32_t i, uint16_t dest)
     gops_density_grid_t g = gops_density_grid(c->density);
     gops_point_t best = {0, 0};
     float best_density = INFINITY;
-    for (int n = 0; n < SPOT_CHOICES; n++) {
+    for (int n = 0; n < GOPS_SPOT_CHOICES; n++) {
         uint32_t k = (uint32_t)gops_rng_below(gops_world_rng(c->world, GOPS_STREAM_CROWD), dc->count);
         gops_point_t p = gops_walkable_centre(w, w->cells[dc->cells[k]]);
         uint32_t cell = gops_density_cell_at(c->density, p);

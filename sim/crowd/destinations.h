@@ -43,6 +43,10 @@ int gops_dest_class_from_name(const char *name);
 /// linger on foot; exits end a visit.
 static inline bool gops_dest_class_is_building(gops_dest_class_t c) { return c <= GOPS_DEST_OTHER_BUILDING; }
 
+/// A visitor lingering in an area stands at the least crowded of this many random cells of
+/// it (the crowd by the last density window, the warm start by the spots it gave out).
+#define GOPS_SPOT_CHOICES 4
+
 typedef struct gops_destination {
     gops_dest_class_t cls;
     int32_t feature;        ///< the building / plaza / street / vendor point / garage; -1 for a mode's exit group

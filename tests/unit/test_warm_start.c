@@ -10,6 +10,7 @@
 #include "crowd/crowd.h"
 #include "crowd/destinations.h"
 #include "crowd/warm_start.h"
+#include "world/geometry.h"
 #include "world/map.h"
 #include "world/walkable.h"
 #include "world/world_internal.h"
@@ -75,13 +76,15 @@ static void point(text_t *t, const char *props, double x, double y)
 }
 
 // A 300 × 60 m walkway; mall m1 (capacity `capacity`) north of it with doors at x = 110 and
-// 130 on the walkway's edge; one edge transit point at (20, 30), where everyone comes and goes.
+// 130 on the walkway's edge; a 60 × 40 m plaza p1 on the walkway's east part; one edge
+// transit point at (20, 30), where everyone comes and goes.
 static gops_map_t *street(double capacity)
 {
     text_t t = {0};
     char props[160];
     put(&t, "{\"type\":\"FeatureCollection\",\"features\":[");
     rect(&t, "\"kind\":\"walkway\",\"id\":\"w1\"", 0, 0, 300, 60);
+    rect(&t, "\"kind\":\"plaza\",\"id\":\"p1\"", 200, 10, 260, 50);
     snprintf(props, sizeof props, "\"kind\":\"building\",\"id\":\"m1\",\"category\":\"mall\",\"capacity\":%.0f",
              capacity);
     rect(&t, props, 100, 60, 140, 100);
@@ -345,6 +348,41 @@ END_TEST
 
 // A mall too small for the crowd: queues form at its doors, held by the buildings and placed
 // by their doors; give-ups walk home.
+// Lingering on the plaza, one stop each: spots are spread as the crowd picks them, the least
+// taken of 4 random cells. About 1,000 linger on its 2,400 cells (0.42 a cell); 4 cells all
+// taken at once is rare (0.42⁴ ≈ 3 %), so no cell holds three, where one random cell each
+// would put three or more on about 20 cells (Poisson, mean 0.42) and up to 5 on one.
+START_TEST(lingering_spots_are_spread)
+{
+    double w[GOPS_PROFILE_SLOTS];
+    for (int k = 0; k < GOPS_PROFILE_SLOTS; k++) w[k] = 1;
+    gops_demand_params_t p = mall_only(1.0 * GOPS_DAY_S, w);
+    for (int c = 0; c < GOPS_DEST_CLASS_COUNT; c++) p.destinations.class_weight[c] = c == GOPS_DEST_PLAZA;
+    bench_t b = make_bench(1e6, &p, 15);
+    gops_warm_start_t ws = run_warm(&b, 4 * 3600.0, 7);
+    ck_assert_uint_gt(ws.lingering, 600);
+    ck_assert_uint_lt(ws.lingering, 1800);
+    uint8_t *taken = calloc(b.walk->count, 1);
+    ck_assert_ptr_nonnull(taken);
+    const gops_feature_t *plaza = &b.map->features[gops_map_find_id(b.map, "p1")];
+    uint32_t most = 0, doubles = 0;
+    for (uint32_t i = 0; i < ws.count; i++) {
+        const gops_warm_ped_t *q = &ws.peds[i];
+        if (q->kind != GOPS_WARM_LINGERING) continue;
+        ck_assert(gops_polygon_contains(&plaza->shape, (gops_point_t){q->tx, q->ty}));
+        uint32_t k = gops_walkable_index(b.walk, gops_walkable_cell_at(b.walk, (gops_point_t){q->tx, q->ty}));
+        ck_assert_uint_ne(k, GOPS_WALKABLE_NONE);
+        doubles += ++taken[k] == 2;
+        if (taken[k] > most) most = taken[k];
+    }
+    ck_assert_msg(most <= 2, "%u lingering at one spot", most);
+    ck_assert_uint_lt(doubles, ws.lingering / 10);
+    free(taken);
+    gops_warm_start_free(&ws);
+    free_bench(&b);
+}
+END_TEST
+
 START_TEST(queues_stand_by_their_doors)
 {
     double w[GOPS_PROFILE_SLOTS];
@@ -485,6 +523,7 @@ int main(void)
     tcase_add_test(tc, crowding_slows_walks);
     tcase_add_test(tc, holiday_profile_matches_its_integral);
     tcase_add_test(tc, walkers_spread_along_their_way);
+    tcase_add_test(tc, lingering_spots_are_spread);
     tcase_add_test(tc, queues_stand_by_their_doors);
     tcase_add_test(tc, same_seed_same_start);
     tcase_add_test(tc, nothing_before_the_opening_and_bad_values);
