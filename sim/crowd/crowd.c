@@ -865,6 +865,9 @@ static void measure(gops_crowd_t *c, double end_s)
     gops_kpis_set(k, GOPS_KPI_CELL_MINUTES_ABOVE_4PPM2, tot->cell_minutes_above);
     if (tot->peak.ppm2 > 0) {
         gops_kpis_set_text(k, GOPS_KPI_PEAK_DENSITY_WHERE, tot->peak.where);
+        // The cell's walkable centre in the scenarios' metres, to the centimetre.
+        gops_kpis_set(k, GOPS_KPI_PEAK_DENSITY_X_M, round(tot->peak.at.x * 100.0) / 100.0);
+        gops_kpis_set(k, GOPS_KPI_PEAK_DENSITY_Y_M, round(tot->peak.at.y * 100.0) / 100.0);
         char when[32];
         gops_time_format(c->world->def.start + (gops_local_time_t)floor(tot->peak.time_s), when, sizeof when);
         gops_kpis_set_text(k, GOPS_KPI_PEAK_DENSITY_TIME, when);

@@ -36,7 +36,9 @@
     X(VENDOR_HOURS_INSIDE_POINTS, "vendor_hours_inside_points") \
     X(OBSTRUCTION_PERSON_MIN, "obstruction_person_min") \
     X(VENDOR_COMPLAINTS, "vendor_complaints") \
-    X(MERCHANT_REPORTS, "merchant_reports")
+    X(MERCHANT_REPORTS, "merchant_reports") \
+    X(PEAK_DENSITY_X_M, "peak_density_x_m") \
+    X(PEAK_DENSITY_Y_M, "peak_density_y_m")
 
 typedef enum gops_kpi_id {
 #define GOPS_KPI_ENUM(name, text) GOPS_KPI_##name,

@@ -245,6 +245,8 @@ static const kpi_label_t kpi_labels[GOPS_KPI_COUNT] = {
     [GOPS_KPI_OBSTRUCTION_PERSON_MIN] = {"Obstruction, weighted by footfall", "占道影响人分钟", "person·min"},
     [GOPS_KPI_VENDOR_COMPLAINTS] = {"Complaints about vendors", "摊贩投诉", ""},
     [GOPS_KPI_MERCHANT_REPORTS] = {"Reports by merchants", "商户上报", ""},
+    [GOPS_KPI_PEAK_DENSITY_X_M] = {"Peak density: x (east)", "最高密度位置 x（东）", "m"},
+    [GOPS_KPI_PEAK_DENSITY_Y_M] = {"Peak density: y (north)", "最高密度位置 y（北）", "m"},
 };
 
 static void number_text(double v, const char *unit, char *buf, size_t size)

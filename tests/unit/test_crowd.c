@@ -106,6 +106,30 @@ START_TEST(test_district_visitors_accounted_for)
 }
 END_TEST
 
+// Eight people standing in one 2 m cell of the room: after the first 10 s window the run's
+// peak is that cell, 8 / 4 m² = 2 persons/m², placed at its centre (the lab's room is no
+// named area of a district's: "elsewhere").
+START_TEST(test_peak_density_where_and_at)
+{
+    gops_world_t *w = lab_world(1);
+    gops_crowd_t *c = gops_world_crowd(w);
+    gops_error_t err;
+    for (int k = 0; k < 8; k++) {
+        gops_spawn_t s = {.x = 4.3f + 0.5f * (float)(k % 4), .y = 4.5f + (float)(k / 4), .v0 = 1, .radius = 0.2f,
+                          .dest = GOPS_NO_DEST};
+        ck_assert_int_eq(gops_crowd_spawn(c, &s, &err), GOPS_OK);
+    }
+    for (int t = 0; t < 110; t++) gops_world_step(w); // 11 s
+    const gops_kpis_t *k = gops_world_kpis(w);
+    ck_assert_double_eq_tol(k->value[GOPS_KPI_PEAK_DENSITY_PPM2].value, 2.0, 1e-12);
+    ck_assert_str_eq(k->text[GOPS_KPI_PEAK_DENSITY_WHERE], "elsewhere");
+    ck_assert(k->value[GOPS_KPI_PEAK_DENSITY_X_M].present && k->value[GOPS_KPI_PEAK_DENSITY_Y_M].present);
+    ck_assert_double_eq_tol(k->value[GOPS_KPI_PEAK_DENSITY_X_M].value, 5.0, 1e-9);
+    ck_assert_double_eq_tol(k->value[GOPS_KPI_PEAK_DENSITY_Y_M].value, 5.0, 1e-9);
+    gops_world_destroy(w);
+}
+END_TEST
+
 START_TEST(test_same_state_for_one_and_two_threads)
 {
     gops_world_t *a = district_world(1, 9), *b = district_world(2, 9);
@@ -140,6 +164,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_lab_exit_counts_and_removes);
     tcase_add_test(tc, test_district_visitors_accounted_for);
+    tcase_add_test(tc, test_peak_density_where_and_at);
     tcase_add_test(tc, test_same_state_for_one_and_two_threads);
     tcase_add_test(tc, test_crowd_needs_a_map);
     suite_add_tcase(s, tc);
