@@ -192,7 +192,7 @@ void gops_obstacles_steer(const gops_obstacles_t *o, float x, float y, float rad
     // than two walking lanes: a sidewalk carries people both ways, and walkers leaning to
     // such a gap filed through it against each other while the other side stood open (a
     // cart 0.6 m from a facade, weekday 18:47: 4.3 persons/m² in the queue; one 1.2 m from
-    // it on an 8 m sidewalk, 19:48: 6.2).
+    // it on a 5 m sidewalk, 19:48: 6.2).
     if (room) {
         float half = fmaxf(0.5f * GOPS_OBSTACLE_WAY_M, radius), nx = -side * e_y, ny = side * e_x;
         if (!side_open(o, best, nx, ny, half, room, user) && side_open(o, best, -nx, -ny, half, room, user))

@@ -166,13 +166,13 @@ static bool too_narrow(const builder_t *b, gops_point_t c)
 
 // Either side of a cart the walkway is closed or keeps the clear width: a gap narrower than
 // that, which people still try, is a way in single file (a 1 m cell beside a facade puts the
-// cart's rim 0.6 m from it). On the weekday evening (20:19) a cart 1.6 m from a facade on
-// Erqi Road's 8 m sidewalk held walkers meeting head on in the gap at 5.8 persons/m²; on
-// the holiday afternoon (15:05) one 0.6 m from a building's corner at the north end of
-// Dehua Street queued those walking along the corner at over 6. A gap below
-// GOPS_PITCH_CLOSED_GAP_M counts as closed: narrower than anyone's shoulders (Fruin's body
-// ellipse is 0.46 m across), if not than the walking model's discs (0.22-0.34 m); a cart
-// flush with an edge on a 1 m raster leaves none (its rim reaches 0.4 m past the edge).
+// cart's rim 0.6 m from it). On the weekday evening (20:19) a cart in the middle of Erqi
+// Road's 5 m sidewalk, 1.6 m from the facade and the kerb, held walkers meeting head on in
+// the gaps at 5.8 persons/m²; on the holiday afternoon (15:05) one 0.6 m from a building's
+// corner at the north end of Dehua Street queued those walking along the corner at over 6.
+// A gap below GOPS_PITCH_CLOSED_GAP_M counts as closed: narrower than anyone's shoulders
+// (Fruin's body ellipse is 0.46 m across), if not than the walking model's discs (0.22-0.34
+// m); a cart flush with an edge on a 1 m raster leaves none (its rim reaches 0.4 m past it).
 // Measured along the walkway's cross-section at the pitch, as far as a set-up measures it
 // (GOPS_PITCH_WALKWAY_REACH_M): with a shorter reach another direction can come out narrowest.
 static bool leaves_narrow_gap(const builder_t *b, gops_point_t c)
