@@ -211,7 +211,7 @@ START_TEST(test_sites_on_erqi)
             }
         }
     }
-    ck_assert_uint_gt(flush, 100); // carts at the kerb or the facade are still most pitches' choice
+    ck_assert_uint_gt(flush, 100); // and over a hundred pitch cells keep one flush with a kerb or facade
     gops_vendors_params_t loose = p;
     loose.pitches.clear_width_m = 0;
     gops_sites_t all;
