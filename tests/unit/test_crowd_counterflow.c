@@ -208,6 +208,56 @@ START_TEST(test_through_standing_crowd)
 }
 END_TEST
 
+// A standoff: two walkers face to face in a 0.6 m passage, too narrow to pass, and two more
+// walking up behind the eastbound one. Once stopped head on for a second, it counts as
+// waiting its turn (walk.c, stuck_head_on), so those behind keep the queue gap (0.15 m)
+// rather than press on: centre distances of 0.28 + 0.15 m plus where the repulsion balances
+// (about 0.2 m), against about 0.49 m without the gap.
+typedef struct standoff {
+    float follower_gap_m[2]; ///< centre distance of each follower to the one ahead of it, m
+    uint8_t queueing[3];     ///< the stuck walker, then the two followers
+} standoff_t;
+
+static standoff_t standoff(float queue_gap_m)
+{
+    lab_t lab;
+    lab_init(&lab, 3);
+    lab.params.queue_gap_m = queue_gap_m;
+    ck_assert_msg(lab_add_floor(&lab, 0, 0, 12, 0.6) && lab_build(&lab, &err), "%s", err.message);
+    const float x[4] = {6.0f, 7.0f, 4.0f, 2.5f}, ex[4] = {1, -1, 1, 1}; // stuck, oncoming, followers
+    for (int k = 0; k < 4; k++) {
+        uint32_t i = gops_pedestrians_add(&lab.peds, x[k], 0.3f, 1.34f, 0.14f, GOPS_SPEED_UNDER_30);
+        ck_assert_uint_eq(i, (uint32_t)k);
+        lab.peds.ex[i] = ex[k], lab.peds.ey[i] = 0;
+    }
+    for (int step = 0; step < 300; step++)
+        ck_assert_msg(gops_walk_step(&lab.ctx, &lab.peds, &lab.params, LAB_DT, 1, &err) == GOPS_OK, "%s", err.message);
+    standoff_t out = {
+        .follower_gap_m = {hypotf(lab.peds.x[0] - lab.peds.x[2], lab.peds.y[0] - lab.peds.y[2]),
+                           hypotf(lab.peds.x[2] - lab.peds.x[3], lab.peds.y[2] - lab.peds.y[3])},
+        .queueing = {lab.peds.queueing[0], lab.peds.queueing[2], lab.peds.queueing[3]},
+    };
+    ck_assert_float_lt(lab.peds.x[0], lab.peds.x[1]); // still face to face
+    lab_free(&lab);
+    return out;
+}
+
+START_TEST(test_standoff_followers_keep_gap)
+{
+    standoff_t kept = standoff(gops_walk_params_default().queue_gap_m), packed = standoff(0);
+    printf("standoff in a 0.6 m passage: followers %.2f and %.2f m apart with the queue gap (queueing %u %u %u), "
+           "%.2f and %.2f m without\n",
+           (double)kept.follower_gap_m[0], (double)kept.follower_gap_m[1], kept.queueing[0], kept.queueing[1],
+           kept.queueing[2], (double)packed.follower_gap_m[0], (double)packed.follower_gap_m[1]);
+    fflush(stdout);
+    for (int k = 0; k < 2; k++) {
+        ck_assert_float_gt(kept.follower_gap_m[k], 0.58f);
+        ck_assert_float_lt(packed.follower_gap_m[k], 0.53f);
+    }
+    ck_assert_uint_eq(kept.queueing[0] + kept.queueing[1] + kept.queueing[2], 3);
+}
+END_TEST
+
 static Suite *counterflow_suite(void)
 {
     Suite *s = suite_create("crowd_counterflow");
@@ -218,6 +268,7 @@ static Suite *counterflow_suite(void)
     tcase_add_loop_test(tc, test_two_groups_pass, 0, 3);
     tcase_add_test(tc, test_lanes_form);
     tcase_add_test(tc, test_through_standing_crowd);
+    tcase_add_test(tc, test_standoff_followers_keep_gap);
     suite_add_tcase(s, tc);
     return s;
 }
