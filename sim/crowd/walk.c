@@ -1166,8 +1166,9 @@ static void step_aside(const step_job_t *job, const near_t *near, uint32_t i, fl
 // ahead along its desired direction, within QUEUE_REACH_M, is queueing and counts as waiting
 // from the next step, so the gap spreads back through the queue; it stops counting once nobody
 // waits ahead. Read from the last step's state (thread-independent). The crowd holds walkers
-// at kerbs on don't walk and at metered doors; nobody is held in the validation cases, which
-// do not change.
+// at kerbs on don't walk and at metered doors; a walker stuck head on (stuck_head_on) waits
+// too, in lab cases as well. Nobody is held and nobody meets head on in the RiMEA and
+// bottleneck cases, which do not change.
 #define QUEUE_REACH_M 0.3f // a walker settles D·ln(a) = 0.21 m beyond contact (defaults)
 
 static bool waits_turn(const step_job_t *job, uint32_t i)
@@ -1202,7 +1203,7 @@ static bool behind_waiting(const step_job_t *job, const near_t *near, const quer
 // 11.7 persons/m², the last of 900 through after 549 s; with the gap 8.5 and 386 s, the rest
 // being the one-way queue at the cart's face). One-way queues, at bottlenecks and corners, do
 // not change: nobody in them heads against anyone.
-#define HEAD_ON_STUCK_S 1.0f // the stop that counts, s (0.5-3 s gave the same lab figures)
+#define HEAD_ON_STUCK_S 1.0f // the stop that counts, s (0.5-3 s: 7.8-8.6 persons/m² in the lab case)
 static bool stuck_head_on(const step_job_t *job, const near_t *near, uint32_t i)
 {
     if (!(job->peds->wait[i] >= HEAD_ON_STUCK_S)) return false;
