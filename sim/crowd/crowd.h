@@ -24,6 +24,8 @@ typedef struct gops_crowd_params {
     float exit_radius_m;           ///< the same for a visitor and the transit point it leaves by (a
                                    ///< metro entrance's stairs, a bus stop's kerb: metres wide), m
     float spawn_jitter_m;          ///< new pedestrians appear within this distance of their door, m
+    double settle_s;               ///< with a warm start: the crowd is placed this much before the
+                                   ///< start and walks alone up to it (crowd.c, settle), s
     bool roam;                     ///< pedestrians without a visitor record pick a new destination on
                                    ///< arrival (benchmarks: people walking between destinations)
     float junction_box_speed;      ///< relative speed (0, 1] the routing fields give a junction's box

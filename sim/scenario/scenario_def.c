@@ -40,6 +40,7 @@ static const field_t fields[] = {
     {"crowd.queue_gap_m", F_NUMBER, "the gap in m (0 = off, up to 1) people leave behind someone waiting its turn (kerbs, metered doors)"},
     {"crowd.route_every_s", F_NUMBER, "a refresh interval in s (0 = off, 1..3600) of the fields priced by crowding"},
     {"crowd.route_min_speed", F_NUMBER, "the lowest relative speed (0.01..1) a crowd gives the priced fields"},
+    {"crowd.settle_s", F_NUMBER, "how long in s (0..3600) a warm-started crowd walks alone before the start"},
     {"crowd.time_gap_s", F_NUMBER, "a time gap in s (0.1..3)"},
     {"crowd.visitors", F_NUMBER, "unique visitors a day (0..5000000)"},
     {"crowd.warm_start", F_BOOL, "true or false (start with the visitors already there; default true)"},
@@ -197,7 +198,7 @@ static bool set_number(gops_scenario_def_t *def, const char *key, double v)
         {"crowd.density_window_s", 1, 120}, {"crowd.exit_radius_m", 0.05, 10},
         {"crowd.junction_box_speed", 0.05, 1}, {"crowd.lane_lookahead_m", 0, 20},
         {"crowd.neighbour_range_m", 0.01, 1}, {"crowd.neighbour_strength", 0, 50}, {"crowd.queue_gap_m", 0, 1},
-        {"crowd.route_every_s", 0, 3600}, {"crowd.route_min_speed", 0.01, 1},
+        {"crowd.route_every_s", 0, 3600}, {"crowd.route_min_speed", 0.01, 1}, {"crowd.settle_s", 0, 3600},
         {"crowd.time_gap_s", 0.1, 3}, {"crowd.visitors", 0, 5e6}, {"crowd.warn_hold_s", 0, 3600},
         {"crowd.warn_ppm2", 0.5, 10}, {"ops.rain_mm_h", 0, 200}, {"traffic.demand_scale", 0, 10},
         {"ops.density_trigger_ppm2", 0, 10}, {"ops.density_trigger_enter_min", 0, 1440},
@@ -220,6 +221,7 @@ static bool set_number(gops_scenario_def_t *def, const char *key, double v)
             if (v > 0 && v < 1) return false; // 0 (off) or at least a second
             c->route.every_s = v;
         } else if (strcmp(key, "crowd.route_min_speed") == 0) c->route.min_speed = (float)v;
+        else if (strcmp(key, "crowd.settle_s") == 0) c->settle_s = v;
         else if (strcmp(key, "crowd.time_gap_s") == 0) c->walk.time_gap_s = (float)v;
         else if (strcmp(key, "crowd.visitors") == 0) c->demand.daily_visitors = v;
         else if (strcmp(key, "crowd.warn_hold_s") == 0) c->density.warn_hold_s = v;

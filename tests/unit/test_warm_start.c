@@ -457,7 +457,7 @@ END_TEST
 
 // ---- through the crowd ----------------------------------------------------------------------
 
-static gops_world_t *street_world(int threads, bool warm)
+static gops_world_t *street_world(int threads, bool warm, double settle_s)
 {
     gops_world_def_t def = gops_world_def_default();
     def.threads = threads;
@@ -470,17 +470,18 @@ static gops_world_t *street_world(int threads, bool warm)
     gops_crowd_params_t p = gops_crowd_params_default(GOPS_DAY_HOLIDAY);
     p.demand = mall_only(30000, NULL);
     p.demand.warm_start = warm;
+    p.settle_s = settle_s;
     ck_assert_msg(gops_crowd_attach(w, &p, &err) != NULL, "%s", err.message);
     return w;
 }
 
 START_TEST(a_world_starts_warm)
 {
-    gops_world_t *cold = street_world(1, false);
+    gops_world_t *cold = street_world(1, false, 300);
     ck_assert_uint_eq(gops_crowd_pedestrians(cold)->count, 0);
     gops_world_destroy(cold);
 
-    gops_world_t *a = street_world(1, true), *b = street_world(2, true);
+    gops_world_t *a = street_world(1, true, 300), *b = street_world(2, true, 300);
     gops_crowd_t *c = gops_world_crowd(a);
     gops_demand_counts_t n;
     gops_demand_counts(gops_crowd_demand(c), &n);
@@ -514,6 +515,42 @@ START_TEST(a_world_starts_warm)
 }
 END_TEST
 
+// Settling (crowd.c): the warm start is taken settle_s before the start and the crowd walks
+// alone up to it. The visitors are the same ones either way (the demand process does not
+// depend on walking), everyone still stands on walkable ground, and those on foot at the
+// start are where walking took them, not where the replay put them.
+START_TEST(a_warm_start_settles)
+{
+    gops_world_t *placed = street_world(1, true, 0), *settled = street_world(1, true, 300);
+    gops_demand_counts_t a, b;
+    gops_demand_counts(gops_crowd_demand(gops_world_crowd(placed)), &a);
+    gops_demand_counts(gops_crowd_demand(gops_world_crowd(settled)), &b);
+    ck_assert_uint_eq(a.arrived, b.arrived);
+    const gops_pedestrians_t *p = gops_crowd_pedestrians(placed), *q = gops_crowd_pedestrians(settled);
+    uint32_t q_on_foot = b.in_state[GOPS_VISITOR_WALKING] + b.in_state[GOPS_VISITOR_QUEUED] +
+                         b.in_state[GOPS_VISITOR_LINGERING];
+    ck_assert_uint_eq(q->count, q_on_foot);
+    ck_assert_uint_gt(q->count, 30);
+    const gops_walkable_t *walk = gops_world_district(settled)->walk;
+    uint32_t moving = 0, same_place = 0;
+    for (uint32_t i = 0; i < q->count; i++) {
+        ck_assert_uint_ne(gops_walkable_cell_at(walk, (gops_point_t){q->x[i], q->y[i]}), GOPS_WALKABLE_NONE);
+        moving += q->vx[i] * q->vx[i] + q->vy[i] * q->vy[i] > 0.25f; // walking at 0.5 m/s or more
+        for (uint32_t j = 0; j < p->count; j++)
+            if (p->visitor[j] == q->visitor[i] && p->x[j] == q->x[i] && p->y[j] == q->y[i]) same_place++;
+    }
+    printf("settled: %u of %u on foot walking at the start, %u where the replay put them\n", moving, q->count,
+           same_place);
+    fflush(stdout);
+    // Placed without settling, nobody has a speed yet.
+    for (uint32_t j = 0; j < p->count; j++) ck_assert(p->vx[j] == 0 && p->vy[j] == 0);
+    ck_assert_uint_gt(moving, q->count / 4);
+    ck_assert_uint_lt(same_place, q->count / 2);
+    gops_world_destroy(placed);
+    gops_world_destroy(settled);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("warm_start");
@@ -528,6 +565,7 @@ int main(void)
     tcase_add_test(tc, same_seed_same_start);
     tcase_add_test(tc, nothing_before_the_opening_and_bad_values);
     tcase_add_test(tc, a_world_starts_warm);
+    tcase_add_test(tc, a_warm_start_settles);
     suite_add_tcase(s, tc);
     return gops_test_run(s);
 }
