@@ -76,6 +76,7 @@ static const field_t fields[] = {
     {"vendors.comply", F_NUMBER, "P(a vendor who meets enforcement goes to a free stall next to it) (0..1)"},
     {"vendors.displaced_share", F_NUMBER, "a share (0..1) of licence holders trading on the street without points"},
     {"vendors.guidance_points", F_BOOL, "true or false (the map's guidance points operate; default true)"},
+    {"vendors.min_spacing_m", F_NUMBER, "how far in m (0..50) a street vendor pitches from another cart's footprint"},
     {"vendors.mobile", F_UINT, "mobile vendors out at the busiest hour, every mode (0..100000)"},
     {"vendors.partner_share", F_NUMBER, "a share (0..1) of merchants who are grid partners"},
     {"vendors.points_per_report", F_NUMBER, "points a merchant earns per valid report (0..1000000)"},
@@ -168,6 +169,7 @@ static bool set_vendors_number(gops_vendors_params_t *p, const char *key, double
     struct { const char *key; double lo, hi; } ranges[] = {
         {"clear_width_m", 0, 20}, {"complaints_per_ped_h", 0, 1}, {"comply", 0, 1}, {"displaced_share", 0, 1}, {"partner_share", 0, 1},
         {"points_per_report", 0, 1e6}, {"see_radius_m", 1, 1000}, {"step_s", 0.1, 60}, {"walk_in", 0, 1},
+        {"min_spacing_m", 0, 50},
     };
     for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
         if (strcmp(ranges[i].key, key) != 0) continue;
@@ -179,6 +181,7 @@ static bool set_vendors_number(gops_vendors_params_t *p, const char *key, double
         else if (strcmp(key, "points_per_report") == 0) p->merchants.points_per_report = v;
         else if (strcmp(key, "see_radius_m") == 0) p->reactions.see_radius_m = v;
         else if (strcmp(key, "step_s") == 0) p->step_s = v;
+        else if (strcmp(key, "min_spacing_m") == 0) p->pitches.min_spacing_m = v;
         else if (strcmp(key, "comply") == 0)
             for (int m = 0; m < GOPS_MODE_COUNT; m++) p->reactions.comply[m] = v;
         else
