@@ -44,7 +44,10 @@ gops_pitch_params_t gops_pitch_params_default(void)
         .power = 2.0,
         .competition = 0.7,
         .avoid = 0.9,
-        .min_spacing_m = 3.0,
+        // 6 m, not 3: at 3 m carts staggered on both edges of a 5 m sidewalk (Erqi Road by
+        // a metro exit, New Year's Eve 16:25) made an S-bend whose one lane walkers both ways
+        // locked in (README of sim/vendors, "spacing").
+        .min_spacing_m = 6.0,
         .clear_width_m = 2.0,
         .move_scale_m = 200.0,
     };

@@ -42,7 +42,7 @@ typedef struct gops_pitch_params {
     double power;              ///< exponent of footfall in the choice (2: vendors go where people are)
     double competition;        ///< factor per vendor already at the site, (0, 1] (0.7)
     double avoid;              ///< share of weight lost when enforcement is in sight, [0, 1] (0.9)
-    double min_spacing_m;      ///< m, a cart keeps this far from other footprints (3)
+    double min_spacing_m;      ///< m, a cart keeps this far from other footprints (6)
     double clear_width_m;      ///< m, walkway a cart leaves free beside it: pitch cells lie where the
                                ///< walkway is at least this plus the cart's width, and customers
                                ///< queueing at it never narrow the walkway below this; a cart's

@@ -203,6 +203,7 @@ START_TEST(test_carts_keep_their_spacing)
     ck_assert_ptr_nonnull(gops_crowd_attach(w, &cp, &err));
     gops_vendors_params_t p = lab_mobile_params(60);
     p.pitches.competition = 1.0;
+    p.pitches.min_spacing_m = 3.0; // the sites' size is for 3 m (the default is 6: 15 trading, 45 away)
     gops_vendors_t *v = gops_vendors_attach(w, &p, &err);
     ck_assert_msg(v != NULL, "%s", err.message);
     gops_vendors_set_enforcers(v, no_enforcers, NULL);
