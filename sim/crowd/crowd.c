@@ -886,6 +886,16 @@ static void measure(gops_crowd_t *c, double end_s)
 // ---------------------------------------------------------------------------------------
 // The subsystem.
 
+// Routing and arrivals of a tick; false when the side arrays could not grow (the tick stops).
+static bool route_and_arrive(gops_crowd_t *c, double day_s, double elapsed)
+{
+    gops_error_t err;
+    if (!reserve_side(c, c->peds.count)) return false;
+    route_all(c);
+    if (handle_arrivals(c, day_s, elapsed, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
+    return true;
+}
+
 static void walk_all(gops_crowd_t *c, double dt)
 {
     gops_error_t err;
@@ -910,9 +920,7 @@ static void settle(gops_crowd_t *c, uint32_t ticks, double dt)
     for (uint32_t k = ticks; k > 0; k--) {
         double elapsed = -(double)k * dt, day_s = c->day_offset_s + elapsed;
         if (place_newcomers(c, day_s, elapsed, dt, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
-        if (!reserve_side(c, c->peds.count)) return;
-        route_all(c);
-        if (handle_arrivals(c, day_s, elapsed, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
+        if (!route_and_arrive(c, day_s, elapsed)) return;
         walk_all(c, dt);
     }
 }
@@ -926,9 +934,7 @@ static void crowd_step(gops_world_t *world, void *state, double dt)
     if (place_newcomers(c, day_s, elapsed, dt, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
     if (gops_crowd_actions_step(c, elapsed, dt, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
     if (gops_crowd_route_step(c, elapsed, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
-    if (!reserve_side(c, c->peds.count)) return;
-    route_all(c);
-    if (handle_arrivals(c, day_s, elapsed, &err) != GOPS_OK) gops_log(GOPS_LOG_ERROR, "crowd: %s", err.message);
+    if (!route_and_arrive(c, day_s, elapsed)) return;
     if (c->lines) {
         memcpy(c->prev_x, c->peds.x, c->peds.count * sizeof *c->prev_x);
         memcpy(c->prev_y, c->peds.y, c->peds.count * sizeof *c->prev_y);
