@@ -333,6 +333,7 @@ gops_status_t gops_sites_build(gops_sites_t *s, const gops_district_t *district,
                 }
         }
     free(b.crossing);
+    if (ok && s->cell_total) ok = (s->cell_stream = calloc(s->cell_total, sizeof *s->cell_stream)) != NULL;
     if (!ok) {
         gops_sites_free(s);
         return gops_error_set(err, GOPS_NOMEM, "vendors: out of memory building pitch sites");
@@ -344,17 +345,23 @@ void gops_sites_free(gops_sites_t *s)
 {
     free(s->sites);
     free(s->cells);
+    free(s->cell_stream);
     free(s->doors);
     memset(s, 0, sizeof *s);
 }
 
-void gops_sites_update_footfall(gops_sites_t *s, const gops_footfall_t *ff, const gops_pitch_params_t *p, double dt_s)
+void gops_sites_update_footfall(gops_sites_t *s, const gops_footfall_t *ff, const gops_walkable_t *walk,
+                                const gops_pitch_params_t *p, double dt_s)
 {
     double a = dt_s / p->footfall_memory_s;
     if (a > 1) a = 1;
     for (uint32_t i = 0; i < s->count; i++) {
         double now = gops_footfall_near(ff, s->sites[i].at, p->footfall_radius_m);
         s->sites[i].footfall += (now - s->sites[i].footfall) * a;
+    }
+    for (uint32_t k = 0; k < s->cell_total; k++) {
+        double now = gops_footfall_near(ff, gops_walkable_centre(walk, walk->cells[s->cells[k]]), GOPS_PITCH_STREAM_RADIUS_M);
+        s->cell_stream[k] += (now - s->cell_stream[k]) * a;
     }
 }
 
@@ -405,20 +412,26 @@ double gops_pitch_gap(gops_point_t p, const gops_disc_t *avoid, uint32_t n)
     return gap;
 }
 
+// A vendor sets up beside the stream, not in it: of the cells drawn, the one with the fewest
+// people passing (the cell's stream, averaged like the sites' footfall). A site is chosen for
+// its footfall, and its cells nearest the stream were as likely as any: on the weekday evening
+// carts came back eight times in two hours to the tower plaza's tip where the Zhengxing
+// Street ring crossing lands on it (10-14 people within 2 m there on average, 2-6 a few
+// metres aside), and each pushed the platoons leaving the crossing into its landing (17-21
+// people in its densest 2 m cell, 11-15 without a cart).
 bool gops_site_pick(const gops_sites_t *s, uint32_t site, const gops_walkable_t *walk, const gops_disc_t *avoid,
                     uint32_t n, double min_spacing_m, gops_rng_t *rng, gops_point_t *at)
 {
     const gops_site_t *st = &s->sites[site];
     gops_point_t best = st->at, chosen = st->at;
-    double best_gap = -INFINITY;
+    double best_gap = -INFINITY, least_stream = INFINITY;
     bool found = false;
     for (int tries = 0; tries < 16; tries++) {
-        uint32_t k = (uint32_t)gops_rng_below(rng, st->cell_count);
-        if (found) continue; // keep drawing: the stream advances the same whatever happens
-        gops_point_t c = gops_walkable_centre(walk, walk->cells[s->cells[st->first_cell + k]]);
+        uint32_t k = st->first_cell + (uint32_t)gops_rng_below(rng, st->cell_count);
+        gops_point_t c = gops_walkable_centre(walk, walk->cells[s->cells[k]]);
         double gap = gops_pitch_gap(c, avoid, n);
         if (gap >= min_spacing_m) {
-            chosen = c;
+            if (s->cell_stream[k] < least_stream) chosen = c, least_stream = s->cell_stream[k];
             found = true;
         } else if (gap > best_gap) {
             best_gap = gap;
@@ -436,4 +449,5 @@ void gops_sites_hash(const gops_sites_t *s, gops_hash_t *h)
         gops_hash_f64(h, s->sites[i].footfall);
         gops_hash_u64(h, s->sites[i].vendors);
     }
+    for (uint32_t k = 0; k < s->cell_total; k++) gops_hash_f64(h, s->cell_stream[k]);
 }

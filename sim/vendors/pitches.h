@@ -75,6 +75,8 @@ typedef struct gops_sites {
     uint32_t count;
     uint32_t *cells;
     uint32_t cell_total;
+    double *cell_stream;       ///< per pitch cell (as cells): pedestrians within GOPS_PITCH_STREAM_RADIUS_M,
+                               ///< moving average (the same memory as the sites' footfall)
     gops_doorway_t *doors;     ///< the map's doorways, in map order (derived from the map)
     uint32_t door_count;
 } gops_sites_t;
@@ -103,8 +105,14 @@ void gops_sites_free(gops_sites_t *s);
 /// negative (`at` is too close to one for any cart).
 double gops_sites_doorway_room_m(const gops_sites_t *s, gops_point_t at, double clear_width_m);
 
-/// Moves every site's footfall towards the count now: f += (now − f) · min(1, dt / memory).
-void gops_sites_update_footfall(gops_sites_t *s, const gops_footfall_t *ff, const gops_pitch_params_t *p, double dt_s);
+/// A pitch cell's stream: the pedestrians within this of its centre, m (a cart's 0.9 m and a
+/// person passing beside it).
+#define GOPS_PITCH_STREAM_RADIUS_M 2.0
+
+/// Moves every site's footfall, and every pitch cell's stream, towards the count now:
+/// f += (now − f) · min(1, dt / memory).
+void gops_sites_update_footfall(gops_sites_t *s, const gops_footfall_t *ff, const gops_walkable_t *walk,
+                                const gops_pitch_params_t *p, double dt_s);
 
 /// Weight of a site in the choice: (footfall + 1)^power × competition^vendors ×
 /// (1 − avoid · risk), risk in [0, 1] (1: enforcement in sight).
@@ -116,10 +124,11 @@ uint32_t gops_pitch_choose(const double *w, uint32_t n, double u);
 
 /// Distance (m) from `p` to the edge of the nearest disc in `avoid`; INFINITY for none.
 double gops_pitch_gap(gops_point_t p, const gops_disc_t *avoid, uint32_t n);
-/// A pitch in site `site`: a pitch cell's centre at least min_spacing_m from every disc in
-/// `avoid` (other footprints), tried up to 16 times at random. True with *at that pitch;
-/// false when none of the 16 kept the spacing, with *at the one farthest from the others
-/// (a place to head for; who arrives there checks again). Always draws 16 numbers.
+/// A pitch in site `site`: of 16 pitch cells drawn at random, those whose centres stand at
+/// least min_spacing_m from every disc in `avoid` (other footprints), the one with the least
+/// stream (the first drawn of equals). True with *at that pitch; false when none of the 16
+/// kept the spacing, with *at the one farthest from the others (a place to head for; who
+/// arrives there checks again). Always draws 16 numbers.
 bool gops_site_pick(const gops_sites_t *s, uint32_t site, const gops_walkable_t *walk, const gops_disc_t *avoid,
                     uint32_t n, double min_spacing_m, gops_rng_t *rng, gops_point_t *at);
 

@@ -307,7 +307,7 @@ static void vendors_step(gops_world_t *world, void *state, double dt)
     const gops_pedestrians_t *peds = gops_crowd_pedestrians(world);
     if (peds) gops_footfall_count(&v->footfall, peds->x, peds->y, peds->count);
     else gops_footfall_count(&v->footfall, NULL, NULL, 0);
-    gops_sites_update_footfall(&v->sites, &v->footfall, &v->params.pitches, dt);
+    gops_sites_update_footfall(&v->sites, &v->footfall, v->district->walk, &v->params.pitches, dt);
     read_enforcers(v);
     gops_merchants_volunteer(&v->merchants, dt);
 

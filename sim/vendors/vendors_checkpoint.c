@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Checkpoints of the vendors model (vendors_checkpoint.h): vendor records, stalls and
-// guidance points (inspections, queues, random streams), sites' footfall and occupancy, the
+// guidance points (inspections, queues, random streams), sites' footfall and occupancy, the pitch cells' streams, the
 // stand-in patrols, merchants' counts, the street incidents and the open
 // list, cleared areas, the footprints given to the crowd, this step's enforcers and every
 // accumulator. Not stored: the sites' pitch cells, hot spots, posts and merchants' places
@@ -21,6 +21,7 @@ void gops_vendors_save(const gops_world_t *world, const void *state, gops_ckpt_w
     GOPS_CKPT_PUT_ARRAY(w, "vendors.points", v->stalls.points, v->stalls.point_count);
     GOPS_CKPT_PUT_ARRAY(w, "vendors.stalls", v->stalls.stalls, v->stalls.stall_count);
     GOPS_CKPT_PUT_ARRAY(w, "vendors.sites", v->sites.sites, v->sites.count);
+    GOPS_CKPT_PUT_ARRAY(w, "vendors.cell_stream", v->sites.cell_stream, v->sites.cell_total);
     GOPS_CKPT_PUT_ARRAY(w, "vendors.patrol_teams", v->patrols.teams, v->patrols.team_count);
     GOPS_CKPT_PUT_ARRAY(w, "vendors.patrol_post_modes", v->patrols.post_modes, v->patrols.post_count);
     GOPS_CKPT_PUT_ARRAY(w, "vendors.vendors", v->vendors, v->vendor_count);
@@ -54,7 +55,7 @@ void gops_vendors_load(gops_world_t *world, void *state, gops_ckpt_reader_t *r)
     gops_vendors_t *v = state, s;
     if (!GOPS_CKPT_GET(r, "vendors", &s)) return;
     if (s.stalls.point_count != v->stalls.point_count || s.stalls.stall_count != v->stalls.stall_count ||
-        s.sites.count != v->sites.count || s.footfall.nx != v->footfall.nx || s.footfall.ny != v->footfall.ny ||
+        s.sites.count != v->sites.count || s.sites.cell_total != v->sites.cell_total || s.footfall.nx != v->footfall.nx || s.footfall.ny != v->footfall.ny ||
         s.patrols.team_count != v->patrols.team_count || s.patrols.post_count != v->patrols.post_count ||
         s.incident_count > s.incident_cap || s.open_count > s.open_cap || s.enforcer_count > s.enforcer_cap ||
         s.obstacle_count > s.obstacle_cap || s.area_count > GOPS_VENDORS_AREA_MAX ||
@@ -73,7 +74,7 @@ void gops_vendors_load(gops_world_t *world, void *state, gops_ckpt_reader_t *r)
     v->report_fn = fresh.report_fn, v->report_user = fresh.report_user;
     v->ops = fresh.ops;
     v->site_weights = fresh.site_weights;
-    v->sites.cells = fresh.sites.cells;
+    v->sites.cells = fresh.sites.cells, v->sites.cell_stream = fresh.sites.cell_stream;
     v->sites.doors = fresh.sites.doors, v->sites.door_count = fresh.sites.door_count; // from the map
     v->footfall.count = fresh.footfall.count;
     v->patrols.hot = fresh.patrols.hot, v->patrols.posts = fresh.patrols.posts;
@@ -87,6 +88,7 @@ void gops_vendors_load(gops_world_t *world, void *state, gops_ckpt_reader_t *r)
     GOPS_CKPT_GET_ARRAY(r, "vendors.points", v->stalls.points, v->stalls.point_count);
     GOPS_CKPT_GET_ARRAY(r, "vendors.stalls", v->stalls.stalls, v->stalls.stall_count);
     GOPS_CKPT_GET_ARRAY(r, "vendors.sites", v->sites.sites, v->sites.count);
+    GOPS_CKPT_GET_ARRAY(r, "vendors.cell_stream", v->sites.cell_stream, v->sites.cell_total);
     GOPS_CKPT_GET_ARRAY(r, "vendors.patrol_teams", v->patrols.teams, v->patrols.team_count);
     GOPS_CKPT_GET_ARRAY(r, "vendors.patrol_post_modes", v->patrols.post_modes, v->patrols.post_count);
 

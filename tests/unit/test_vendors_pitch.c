@@ -3,10 +3,13 @@
 // footfall counted within a radius, sites built from a lab map (metro exits, pitch cells off
 // the guidance point), and mobile vendors in a lab world choosing the exit where people
 // stand over the one with few (P = 31² / (31² + 4²) with competition off), and splitting
-// evenly when footfall does not matter.
+// evenly when footfall does not matter; within a site, the cell beside a stream of people
+// rather than in it.
 #include "fixture.h"
 
 #include "crowd/crowd.h"
+#include "vendors/footfall.h"
+#include "vendors/pitches.h"
 #include "vendors/vendors.h"
 #include "world/map_build.h"
 #include "world/world_internal.h"
@@ -191,6 +194,50 @@ START_TEST(test_prefers_high_footfall)
 }
 END_TEST
 
+/// Share of 200 picks in exit A's site that fall within 3 m of the line y = 10 m, with (or
+/// without) a stream of people walking along it; the picks' cells must have no one within
+/// the stream radius when there is one.
+static double picks_in_the_stream(bool stream)
+{
+    gops_world_t *w = lab_world(1.0);
+    const gops_district_t *d = gops_world_district(w);
+    const gops_walkable_t *walk = d->walk;
+    gops_vendors_params_t p = gops_vendors_params_default();
+    gops_sites_t s;
+    ck_assert_int_eq(gops_sites_build(&s, d, &p.pitches, p.mobile_radius_m, &err), GOPS_OK);
+    gops_footfall_t f;
+    ck_assert_int_eq(gops_footfall_init(&f, 0, 0, 200, 20, 1.0, &err), GOPS_OK);
+    float x[100], y[100];
+    for (int k = 0; k < 100; k++) x[k] = 5.0f + 0.3f * (float)k, y[k] = k % 2 ? 9.9f : 10.1f; // x 5-35 m
+    gops_footfall_count(&f, x, y, stream ? 100 : 0);
+    gops_sites_update_footfall(&s, &f, walk, &p.pitches, p.pitches.footfall_memory_s); // the count now
+    uint32_t near_line = 0;
+    for (uint64_t seed = 1; seed <= 200; seed++) {
+        gops_rng_t rng;
+        gops_rng_seed(&rng, seed, 0);
+        gops_point_t at;
+        ck_assert(gops_site_pick(&s, 0, walk, NULL, 0, p.pitches.min_spacing_m, &rng, &at));
+        near_line += fabs(at.y - 10.0) < 3.0;
+        if (stream) ck_assert_uint_eq(gops_footfall_near(&f, at, GOPS_PITCH_STREAM_RADIUS_M), 0);
+    }
+    gops_footfall_free(&f);
+    gops_sites_free(&s);
+    gops_world_destroy(w);
+    return near_line / 200.0;
+}
+
+START_TEST(test_pitch_beside_the_stream)
+{
+    // Exit A's site (rows y = 0.5, 3.5-16.5, 19.5 m; test_sites_of_lab_map) with people walking
+    // along its middle: of 16 cells drawn, the vendor takes one with nobody passing within
+    // 2 m. Without them the first cell drawn keeping the spacing is taken, a third of them
+    // within 3 m of the line (its 6 rows of the site's 16).
+    ck_assert_double_eq(picks_in_the_stream(true), 0.0);
+    double quiet = picks_in_the_stream(false);
+    ck_assert_msg(quiet > 0.2 && quiet < 0.5, "%.2f of the picks within 3 m of the line", quiet);
+}
+END_TEST
+
 START_TEST(test_carts_keep_their_spacing)
 {
     // 60 carts for two sites of about 380 cells: more than fit with 3 m between a cart and
@@ -300,6 +347,7 @@ int main(void)
     tcase_add_test(tc, test_queues_keep_doors_and_gaps_clear);
     tcase_add_test(tc, test_prefers_high_footfall);
     tcase_add_test(tc, test_carts_keep_their_spacing);
+    tcase_add_test(tc, test_pitch_beside_the_stream);
     suite_add_tcase(s, tc);
     return gops_test_run(s);
 }
