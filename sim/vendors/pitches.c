@@ -360,8 +360,8 @@ void gops_sites_update_footfall(gops_sites_t *s, const gops_footfall_t *ff, cons
         s->sites[i].footfall += (now - s->sites[i].footfall) * a;
     }
     for (uint32_t k = 0; k < s->cell_total; k++) {
-        double now = gops_footfall_near(ff, gops_walkable_centre(walk, walk->cells[s->cells[k]]), GOPS_PITCH_STREAM_RADIUS_M);
-        s->cell_stream[k] += (now - s->cell_stream[k]) * a;
+        gops_point_t at = gops_walkable_centre(walk, walk->cells[s->cells[k]]);
+        s->cell_stream[k] += (gops_footfall_near(ff, at, GOPS_PITCH_STREAM_RADIUS_M) - s->cell_stream[k]) * a;
     }
 }
 

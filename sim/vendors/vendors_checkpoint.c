@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Checkpoints of the vendors model (vendors_checkpoint.h): vendor records, stalls and
-// guidance points (inspections, queues, random streams), sites' footfall and occupancy, the pitch cells' streams, the
-// stand-in patrols, merchants' counts, the street incidents and the open
-// list, cleared areas, the footprints given to the crowd, this step's enforcers and every
+// guidance points (inspections, queues, random streams), sites' footfall and occupancy, the
+// pitch cells' streams, the stand-in patrols, merchants' counts, the street incidents and the
+// open list, cleared areas, the footprints given to the crowd, this step's enforcers and every
 // accumulator. Not stored: the sites' pitch cells, hot spots, posts and merchants' places
 // (built from the map), callbacks (set again when the run is rebuilt), scratch weights, the
 // footfall grid (counted afresh from the pedestrians at the start of every step).
@@ -55,7 +55,8 @@ void gops_vendors_load(gops_world_t *world, void *state, gops_ckpt_reader_t *r)
     gops_vendors_t *v = state, s;
     if (!GOPS_CKPT_GET(r, "vendors", &s)) return;
     if (s.stalls.point_count != v->stalls.point_count || s.stalls.stall_count != v->stalls.stall_count ||
-        s.sites.count != v->sites.count || s.sites.cell_total != v->sites.cell_total || s.footfall.nx != v->footfall.nx || s.footfall.ny != v->footfall.ny ||
+        s.sites.count != v->sites.count || s.sites.cell_total != v->sites.cell_total ||
+        s.footfall.nx != v->footfall.nx || s.footfall.ny != v->footfall.ny ||
         s.patrols.team_count != v->patrols.team_count || s.patrols.post_count != v->patrols.post_count ||
         s.incident_count > s.incident_cap || s.open_count > s.open_cap || s.enforcer_count > s.enforcer_cap ||
         s.obstacle_count > s.obstacle_cap || s.area_count > GOPS_VENDORS_AREA_MAX ||
