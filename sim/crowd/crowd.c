@@ -456,28 +456,43 @@ static void place_queue(gops_crowd_t *c, newcomers_t *nc, double now_s)
 }
 
 /// A lingering spot: the least crowded of GOPS_SPOT_CHOICES random cells of the destination's
-/// area, by the density of the last closed window (the first on ties). One random cell,
-/// as before, filled a packed square from where people came in: those behind could not
-/// get through the ones already standing, and the New Year's Eve countdown plaza reached
-/// 5.7 persons/m² near its entrances while it averaged about 1.2.
+/// area in sight of where the person stands, by the density of the last closed window (the
+/// first on ties). One random cell, as before, filled a packed square from where people came
+/// in: those behind could not get through the ones already standing, and the New Year's Eve
+/// countdown plaza reached 5.7 persons/m² near its entrances while it averaged about 1.2.
+/// In sight: a lingering person walks straight for its spot and slides along walls, which
+/// reaches any spot of a convex place (there every cell is in sight and nothing changes) but
+/// not one round a bend. The tower plaza is a crescent round the ring road; from its west
+/// end the straight line to a spot at its east tip leaves it over the carriageway, and on
+/// New Year's Eve 23 people stood pressed against the kerb there 81–98 m from their spots,
+/// a block of 5–7 persons/m² for an hour. Up to SPOT_DRAWS cells are drawn until
+/// GOPS_SPOT_CHOICES are in sight; when none is, the least crowded of the first
+/// GOPS_SPOT_CHOICES drawn is taken (as before).
+enum { SPOT_DRAWS = 4 * GOPS_SPOT_CHOICES };
+
 static void pick_spot(gops_crowd_t *c, uint32_t i, uint16_t dest)
 {
     const destination_cells_t *dc = &c->dest_cells[dest];
     const gops_walkable_t *w = c->district->walk;
+    gops_point_t here = {c->peds.x[i], c->peds.y[i]};
     if (dc->count == 0) {
-        c->tx[i] = c->peds.x[i];
-        c->ty[i] = c->peds.y[i];
+        c->tx[i] = (float)here.x;
+        c->ty[i] = (float)here.y;
         return;
     }
     gops_density_grid_t g = gops_density_grid(c->density);
     gops_point_t best = {0, 0};
     float best_density = INFINITY;
-    for (int n = 0; n < GOPS_SPOT_CHOICES; n++) {
+    bool best_seen = false;
+    for (int n = 0, seen = 0; n < SPOT_DRAWS && seen < GOPS_SPOT_CHOICES; n++) {
         uint32_t k = (uint32_t)gops_rng_below(gops_world_rng(c->world, GOPS_STREAM_CROWD), dc->count);
         gops_point_t p = gops_walkable_centre(w, w->cells[dc->cells[k]]);
+        bool in_sight = gops_walkable_in_sight(w, here, p);
+        if (!in_sight && (best_seen || n >= GOPS_SPOT_CHOICES)) continue; // only fills in when none is in sight
+        seen += in_sight;
         uint32_t cell = gops_density_cell_at(c->density, p);
         float density = cell == GOPS_DENSITY_NONE || !g.last_ppm2 ? 0 : g.last_ppm2[cell];
-        if (density < best_density) best_density = density, best = p;
+        if ((in_sight && !best_seen) || density < best_density) best_density = density, best = p, best_seen = in_sight;
     }
     c->tx[i] = (float)best.x;
     c->ty[i] = (float)best.y;

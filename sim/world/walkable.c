@@ -553,6 +553,23 @@ void gops_walkable_off_walls(const gops_walkable_t *w, gops_point_t p, float *dx
     *dy = norm > 0 ? y / norm : 0.0f;
 }
 
+static bool walkable_at(const gops_walkable_t *w, gops_point_t p)
+{
+    uint32_t cell = gops_walkable_cell_at(w, p);
+    return cell != GOPS_WALKABLE_NONE && gops_walkable_is_set(w, cell);
+}
+
+bool gops_walkable_in_sight(const gops_walkable_t *w, gops_point_t a, gops_point_t b)
+{
+    double dx = b.x - a.x, dy = b.y - a.y;
+    int steps = (int)ceil(2.0 * sqrt(dx * dx + dy * dy) / w->cell);
+    for (int k = 0; k < steps; k++) {
+        double f = (double)k / steps;
+        if (!walkable_at(w, (gops_point_t){a.x + f * dx, a.y + f * dy})) return false;
+    }
+    return walkable_at(w, b);
+}
+
 gops_point_t gops_walkable_centre(const gops_walkable_t *w, uint32_t cell)
 {
     uint32_t cx = cell % (uint32_t)w->nx, cy = cell / (uint32_t)w->nx;

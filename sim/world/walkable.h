@@ -96,6 +96,10 @@ uint32_t gops_walkable_cell_at(const gops_walkable_t *walk, gops_point_t p);
 /// raster), the rest renormalised; (0, 0) when nothing is left. Unchanged when p is not on a
 /// walkable cell. For someone heading straight for a point, whose line runs into a building.
 void gops_walkable_off_walls(const gops_walkable_t *walk, gops_point_t p, float *dx, float *dy);
+/// True when the straight segment a–b stays on walkable cells: its points every half cell
+/// and b itself lie on walkable cells. Someone heading straight for b from a gets there
+/// without meeting a wall; in a convex place every pair is in sight.
+bool gops_walkable_in_sight(const gops_walkable_t *walk, gops_point_t a, gops_point_t b);
 /// Centre (m) of cell id `cell`.
 gops_point_t gops_walkable_centre(const gops_walkable_t *walk, uint32_t cell);
 /// Walkable area, m² (cells × cell²).
