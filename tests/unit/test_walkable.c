@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Walkable raster suite: areas of hand-made fixtures against hand-computed values (plazas,
 // holes, buildings, sidewalk strips), the carriageway kept clear, crossings at shared road
-// nodes, 4-connected components, anchor snapping, the compact index, and a printed build
+// nodes, 4-connected components, anchor snapping, the compact index, lines of sight round a
+// bend, and a printed build
 // time for a 1.2 M-cell district.
 #include "fixture.h"
 #include "world/geometry.h"
@@ -216,6 +217,41 @@ START_TEST(direction_off_walls)
     dx = 0.0f, dy = 1.0f; // on a wall cell: left alone
     gops_walkable_off_walls(w, (gops_point_t){25.5, 20.5}, &dx, &dy);
     ck_assert_float_eq(dy, 1.0f);
+    gops_walkable_destroy(w);
+    map_free(m);
+}
+END_TEST
+
+// In sight: a U round a building (plaza 0..50 × 0..40, building 10..40 × 0..30). Within an
+// arm and from arm to bar along a steep line, yes; from one arm to the other across the
+// building, no, nor along a line cutting its corner; in a convex place, every pair; a point off
+// the raster or on the building, never.
+START_TEST(in_sight_round_a_bend)
+{
+    gops_map_t *m = map_new();
+    add_area(m, GOPS_FEAT_PLAZA, 0, 0, 50, 40);
+    add_area(m, GOPS_FEAT_BUILDING, 10, 0, 40, 30);
+    gops_walkable_t *w = build_cell(m, 0.5);
+    gops_point_t left_low = {5, 5}, left_high = {5, 35}, right_low = {45, 5}, bar = {11, 39};
+    ck_assert(gops_walkable_in_sight(w, left_low, left_high));
+    ck_assert(gops_walkable_in_sight(w, left_low, bar)); // 6 m east over 34 m north: passes x 10 at y 33
+    ck_assert(gops_walkable_in_sight(w, left_high, right_low) == false);
+    ck_assert(gops_walkable_in_sight(w, left_low, right_low) == false);
+    ck_assert(gops_walkable_in_sight(w, right_low, left_low) == false);
+    ck_assert(gops_walkable_in_sight(w, left_low, (gops_point_t){20, 36}) == false); // cuts the building
+    ck_assert(gops_walkable_in_sight(w, left_low, left_low));
+    ck_assert(gops_walkable_in_sight(w, left_low, (gops_point_t){25, 20}) == false); // on the building
+    ck_assert(gops_walkable_in_sight(w, left_low, (gops_point_t){60, 5}) == false);  // off the plaza
+    gops_walkable_destroy(w);
+    map_free(m);
+    m = map_new();
+    add_area(m, GOPS_FEAT_PLAZA, 0, 0, 50, 40);
+    w = build_cell(m, 0.5);
+    for (double x = 0.25; x < 50; x += 7) // corner to corner, every pair of sample points
+        for (double y = 0.25; y < 40; y += 5.5)
+            ck_assert_msg(gops_walkable_in_sight(w, (gops_point_t){0.25, 39.75}, (gops_point_t){x, y}) &&
+                              gops_walkable_in_sight(w, (gops_point_t){49.75, 0.25}, (gops_point_t){x, y}),
+                          "(%g, %g) out of sight on a rectangle", x, y);
     gops_walkable_destroy(w);
     map_free(m);
 }
@@ -660,6 +696,7 @@ static Suite *suite(void)
     tcase_add_test(tc, crossing_at_shared_node);
     tcase_add_test(tc, anchors_snap);
     tcase_add_test(tc, index_matches_cells);
+    tcase_add_test(tc, in_sight_round_a_bend);
     tcase_add_test(tc, bad_input);
     tcase_add_test(tc, geojson_fixture_area);
     tcase_add_test(tc, district_build_time);
