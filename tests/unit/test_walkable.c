@@ -2,8 +2,7 @@
 // Walkable raster suite: areas of hand-made fixtures against hand-computed values (plazas,
 // holes, buildings, sidewalk strips), the carriageway kept clear, crossings at shared road
 // nodes, 4-connected components, anchor snapping, the compact index, lines of sight round a
-// bend, and a printed build
-// time for a 1.2 M-cell district.
+// bend, and a printed build time for a 1.2 M-cell district.
 #include "fixture.h"
 #include "world/geometry.h"
 #include "world/walkable.h"
@@ -247,7 +246,7 @@ START_TEST(in_sight_round_a_bend)
     m = map_new();
     add_area(m, GOPS_FEAT_PLAZA, 0, 0, 50, 40);
     w = build_cell(m, 0.5);
-    for (double x = 0.25; x < 50; x += 7) // corner to corner, every pair of sample points
+    for (double x = 0.25; x < 50; x += 7) // from two opposite corners to a lattice of points
         for (double y = 0.25; y < 40; y += 5.5)
             ck_assert_msg(gops_walkable_in_sight(w, (gops_point_t){0.25, 39.75}, (gops_point_t){x, y}) &&
                               gops_walkable_in_sight(w, (gops_point_t){49.75, 0.25}, (gops_point_t){x, y}),
